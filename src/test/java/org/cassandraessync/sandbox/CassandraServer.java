@@ -1,0 +1,163 @@
+package org.cassandraessync.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A single-node Cassandra 5 in its own JVM, from the {@code cassandra-all} jars that the build
+ * resolves from Maven Central into {@code <sandbox.dir>/cassandra-<version>/lib}, with a generated
+ * {@code cassandra.yaml} on free loopback ports and its data under {@code <sandbox.dir>}.
+ */
+final class CassandraServer implements AutoCloseable {
+
+    /** Cassandra's conf/jvm17-server.options, plus java.nio which 5.0 also reflects into. */
+    private static final List<String> JDK17_OPTIONS = List.of(
+            "-Djdk.attach.allowAttachSelf=true",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+            "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
+            "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
+            "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
+            "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/java.io=ALL-UNNAMED",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens", "java.base/java.net=ALL-UNNAMED");
+
+    private final ServerProcess process;
+    private final int nativePort;
+
+    private CassandraServer(ServerProcess process, int nativePort) {
+        this.process = process;
+        this.nativePort = nativePort;
+    }
+
+    static CassandraServer start(Path sandboxDir, String version) {
+        Path lib = sandboxDir.resolve("cassandra-" + version).resolve("lib");
+        if (!Files.isRegularFile(lib.resolve("cassandra-all-" + version + ".jar"))) {
+            throw new IllegalStateException("Cassandra " + version + " jars not found in " + lib
+                    + ": run the build once (mvn verify, or mvn generate-test-resources) so Maven resolves them");
+        }
+        Path home = sandboxDir.resolve("cassandra");
+        try {
+            SandboxFiles.deleteRecursively(home);
+            Files.createDirectories(home.resolve("logs"));
+            int nativePort = FreePorts.next();
+            int storagePort = FreePorts.next();
+            Path yaml = home.resolve("cassandra.yaml");
+            Files.writeString(yaml, yaml(home, nativePort, storagePort));
+            Path logback = home.resolve("logback.xml");
+            Files.writeString(logback, logback(home.resolve("logs")));
+
+            List<String> command = new ArrayList<>();
+            command.add(Jdks.find("Cassandra " + version, 11, 17).resolve("bin/java").toString());
+            command.addAll(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Xss512k",
+                    "-Dcassandra-foreground=yes",
+                    "-Dcassandra.config=" + yaml.toUri(),
+                    "-Dcassandra.storagedir=" + home.resolve("data"),
+                    "-Dcassandra.logdir=" + home.resolve("logs"),
+                    "-Dlogback.configurationFile=" + logback,
+                    "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+                    "-Dcassandra.ring_delay_ms=1000",
+                    "-Djava.net.preferIPv4Stack=true"));
+            command.addAll(JDK17_OPTIONS);
+            command.addAll(List.of("-cp", lib.resolve("*").toString(), "org.apache.cassandra.service.CassandraDaemon"));
+
+            ServerProcess process = ServerProcess.start("cassandra", command, Map.of(), home,
+                    home.resolve("logs/console.log"), sandboxDir.resolve("run"));
+            CassandraServer server = new CassandraServer(process, nativePort);
+            process.awaitReady(server::acceptsConnections, Duration.ofSeconds(180));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare sandbox Cassandra in " + home, e);
+        }
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", nativePort), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    String contactPoint() {
+        return "127.0.0.1:" + nativePort;
+    }
+
+    private static String yaml(Path home, int nativePort, int storagePort) {
+        Path data = home.resolve("data");
+        return """
+                cluster_name: cassandra-es-sync-sandbox
+                num_tokens: 16
+                partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+                auto_bootstrap: false
+                commitlog_sync: periodic
+                commitlog_sync_period: 10000ms
+                seed_provider:
+                  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+                    parameters:
+                      - seeds: "127.0.0.1:%2$d"
+                listen_address: 127.0.0.1
+                rpc_address: 127.0.0.1
+                native_transport_port: %1$d
+                storage_port: %2$d
+                endpoint_snitch: SimpleSnitch
+                start_native_transport: true
+                data_file_directories:
+                  - %3$s/data
+                commitlog_directory: %3$s/commitlog
+                saved_caches_directory: %3$s/saved_caches
+                hints_directory: %3$s/hints
+                cdc_raw_directory: %3$s/cdc_raw
+                disk_failure_policy: stop
+                commit_failure_policy: stop
+                """.formatted(nativePort, storagePort, data);
+    }
+
+    private static String logback(Path logs) {
+        return """
+                <configuration>
+                  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+                    <file>%s/system.log</file>
+                    <encoder><pattern>%%-5level [%%thread] %%date{ISO8601} %%F:%%L - %%msg%%n</pattern></encoder>
+                  </appender>
+                  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <filter class="ch.qos.logback.classic.filter.ThresholdFilter"><level>WARN</level></filter>
+                    <encoder><pattern>%%-5level %%date{ISO8601} %%msg%%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="FILE"/><appender-ref ref="STDOUT"/></root>
+                </configuration>
+                """.formatted(logs);
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
