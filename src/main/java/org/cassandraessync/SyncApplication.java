@@ -1,0 +1,55 @@
+package org.cassandraessync;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.camel.main.Main;
+import org.cassandraessync.config.InvalidConfigurationException;
+import org.cassandraessync.config.SyncConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon: a Camel Main that loads {@code application.properties} and the YAML routes from the
+ * working directory when they are there (so operators edit them beside the jar), else the copies
+ * packaged in the jar. {@code -D} system properties and environment variables override the file.
+ */
+public final class SyncApplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncApplication.class);
+
+    private SyncApplication() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            create(Map.of()).run(args);
+        } catch (Exception e) {
+            LOG.error("cassandra-es-sync did not start: {}", rootMessage(e));
+            System.exit(1);
+        }
+    }
+
+    /** A configured, not yet started daemon; {@code properties} override every other source. */
+    public static Main create(Map<String, String> properties) {
+        Main main = new Main();
+        main.setAppName("cassandra-es-sync");
+        main.setPropertyPlaceholderLocations(Files.isRegularFile(Path.of("application.properties"))
+                ? "file:application.properties" : "classpath:application.properties");
+        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+                ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
+        main.configure().addConfiguration(new SyncConfiguration());
+        properties.forEach(main::addOverrideProperty);
+        return main;
+    }
+
+    /** The first message of our own, skipping the exceptions Camel wraps startup failures in. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getClass().getName().startsWith("org.apache.camel.")) {
+            t = t.getCause();
+        }
+        return t instanceof InvalidConfigurationException ? t.getMessage() : t.toString();
+    }
+}

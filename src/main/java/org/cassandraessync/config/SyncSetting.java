@@ -1,0 +1,67 @@
+package org.cassandraessync.config;
+
+/**
+ * The catalogue of the daemon's configuration keys: each key is declared here once, with its
+ * default and its documentation. {@link SyncSettings} parses and validates them; the README's
+ * configuration table and {@code application.properties} list exactly these keys (a test checks it).
+ * Every key can be set in {@code application.properties}, as {@code -Dkey=value}, or as an
+ * environment variable in Camel's form ({@code sync.cassandra.contact-points} →
+ * {@code SYNC_CASSANDRA_CONTACT_POINTS}).
+ */
+public enum SyncSetting {
+
+    CASSANDRA_CONTACT_POINTS("sync.cassandra.contact-points", "127.0.0.1:9042",
+            "Comma-separated `host:port` list of Cassandra nodes to contact."),
+    CASSANDRA_LOCAL_DATACENTER("sync.cassandra.local-datacenter", "datacenter1",
+            "Datacenter the driver treats as local (`nodetool status` shows it)."),
+    CASSANDRA_KEYSPACE("sync.cassandra.keyspace", "sync",
+            "Keyspace of the synchronized table."),
+    CASSANDRA_TABLE("sync.cassandra.table", "records",
+            "Synchronized table: `id uuid PRIMARY KEY`, `last_modified timestamp`, any other columns."),
+    CASSANDRA_USERNAME("sync.cassandra.username", "",
+            "User for password authentication; empty = no authentication."),
+    CASSANDRA_PASSWORD("sync.cassandra.password", "",
+            "Password of `sync.cassandra.username`."),
+    CASSANDRA_REPLICATION_FACTOR("sync.cassandra.replication-factor", "1",
+            "Replication factor (SimpleStrategy) used only when the daemon creates the keyspace."),
+    ELASTICSEARCH_HOSTS("sync.elasticsearch.hosts", "http://127.0.0.1:9200",
+            "Comma-separated URLs of Elasticsearch nodes (`http://` or `https://`)."),
+    ELASTICSEARCH_INDEX("sync.elasticsearch.index", "records",
+            "Synchronized index; document `_id` = the record's UUID."),
+    ELASTICSEARCH_USERNAME("sync.elasticsearch.username", "",
+            "User for basic authentication; empty = no authentication."),
+    ELASTICSEARCH_PASSWORD("sync.elasticsearch.password", "",
+            "Password of `sync.elasticsearch.username`."),
+    PERIOD("sync.period", "5s",
+            "Time between the starts of two sync cycles (`500ms`, `5s`, `1m`). Cycles never overlap."),
+    ID_FIELD("sync.id-field", "id",
+            "Name of the UUID id column / the field mirrored by the document `_id`."),
+    TIMESTAMP_FIELD("sync.timestamp-field", "last_modified",
+            "Name of the timestamp column/field that decides which version is newest."),
+    TIE_BREAKER("sync.tie-breaker", "cassandra",
+            "Side whose version wins when both have the same timestamp but different content (`cassandra` or `elasticsearch`)."),
+    CREATE_SCHEMA("sync.create-schema", "true",
+            "Create the keyspace, table, timestamp index and Elasticsearch index at startup when missing.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    SyncSetting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

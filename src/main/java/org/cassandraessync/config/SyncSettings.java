@@ -1,0 +1,216 @@
+package org.cassandraessync.config;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.apache.camel.util.TimeUtils;
+import org.cassandraessync.record.Side;
+
+/**
+ * The validated configuration: every {@link SyncSetting} read once, parsed into its type, and
+ * rejected at startup with a message naming the key when it is missing or malformed.
+ */
+public record SyncSettings(
+        List<InetSocketAddress> cassandraContactPoints,
+        String cassandraLocalDatacenter,
+        String cassandraKeyspace,
+        String cassandraTable,
+        Optional<Credentials> cassandraCredentials,
+        int cassandraReplicationFactor,
+        List<URI> elasticsearchHosts,
+        String elasticsearchIndex,
+        Optional<Credentials> elasticsearchCredentials,
+        Duration period,
+        String idField,
+        String timestampField,
+        Side tieBreaker,
+        boolean createSchema) {
+
+    public record Credentials(String username, String password) {
+        @Override
+        public String toString() {
+            return username + ":****";
+        }
+    }
+
+    private static final Pattern CQL_IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
+    private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9_.+-]{0,254}");
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @param lookup the raw value of a key, or empty when unset (the default then applies)
+     * @throws InvalidConfigurationException naming every invalid key
+     */
+    public static SyncSettings from(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+        SyncSettings settings = new SyncSettings(
+                r.get(SyncSetting.CASSANDRA_CONTACT_POINTS, SyncSettings::hostPorts),
+                r.get(SyncSetting.CASSANDRA_LOCAL_DATACENTER, SyncSettings::nonBlank),
+                r.get(SyncSetting.CASSANDRA_KEYSPACE, SyncSettings::cqlIdentifier),
+                r.get(SyncSetting.CASSANDRA_TABLE, SyncSettings::cqlIdentifier),
+                r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD),
+                r.get(SyncSetting.CASSANDRA_REPLICATION_FACTOR, v -> positiveInt(v)),
+                r.get(SyncSetting.ELASTICSEARCH_HOSTS, SyncSettings::urls),
+                r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName),
+                r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD),
+                r.get(SyncSetting.PERIOD, SyncSettings::positiveDuration),
+                r.get(SyncSetting.ID_FIELD, SyncSettings::cqlIdentifier),
+                r.get(SyncSetting.TIMESTAMP_FIELD, SyncSettings::cqlIdentifier),
+                r.get(SyncSetting.TIE_BREAKER, SyncSettings::side),
+                r.get(SyncSetting.CREATE_SCHEMA, SyncSettings::bool));
+        if (!r.problems.isEmpty()) {
+            throw new InvalidConfigurationException(r.problems);
+        }
+        return settings;
+    }
+
+    /** Collects every problem instead of stopping at the first, so one restart fixes them all. */
+    private static final class Reader {
+        private final Function<String, Optional<String>> lookup;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Function<String, Optional<String>> lookup) {
+            this.lookup = lookup;
+        }
+
+        String raw(SyncSetting s) {
+            return lookup.apply(s.key()).map(String::trim).orElse(s.defaultValue());
+        }
+
+        <T> T get(SyncSetting s, Function<String, T> parser) {
+            String value = raw(s);
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(s.key() + " = '" + value + "': " + e.getMessage());
+                return null;
+            }
+        }
+
+        Optional<Credentials> credentials(SyncSetting user, SyncSetting password) {
+            String u = raw(user);
+            String p = raw(password);
+            if (u.isEmpty() && !p.isEmpty()) {
+                problems.add(password.key() + " is set but " + user.key() + " is empty");
+            }
+            return u.isEmpty() ? Optional.empty() : Optional.of(new Credentials(u, p));
+        }
+    }
+
+    static String nonBlank(String v) {
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return v;
+    }
+
+    static String cqlIdentifier(String v) {
+        if (!CQL_IDENTIFIER.matcher(v).matches()) {
+            throw new IllegalArgumentException("expected a name of letters, digits and _ starting with a letter"
+                    + " (at most 48 characters)");
+        }
+        return v;
+    }
+
+    static String indexName(String v) {
+        if (!INDEX_NAME.matcher(v).matches()) {
+            throw new IllegalArgumentException("expected an Elasticsearch index name: lower case letters, digits,"
+                    + " _ . + -, not starting with _ . + -");
+        }
+        return v;
+    }
+
+    static int positiveInt(String v) {
+        try {
+            int i = Integer.parseInt(v);
+            if (i > 0) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected a positive integer");
+    }
+
+    static boolean bool(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    static Side side(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "cassandra" -> Side.CASSANDRA;
+            case "elasticsearch" -> Side.ELASTICSEARCH;
+            default -> throw new IllegalArgumentException("expected cassandra or elasticsearch");
+        };
+    }
+
+    static Duration positiveDuration(String v) {
+        long millis;
+        try {
+            millis = v.startsWith("P") || v.startsWith("p") ? Duration.parse(v).toMillis() : TimeUtils.toMilliSeconds(v);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("expected a duration such as 500ms, 5s, 1m or PT5S");
+        }
+        if (millis <= 0) {
+            throw new IllegalArgumentException("must be longer than 0");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    static List<InetSocketAddress> hostPorts(String v) {
+        List<InetSocketAddress> result = new ArrayList<>();
+        for (String part : v.split(",")) {
+            String hp = part.trim();
+            int colon = hp.lastIndexOf(':');
+            if (hp.isEmpty() || colon <= 0 || colon == hp.length() - 1) {
+                throw new IllegalArgumentException("expected host:port entries separated by commas, e.g. 10.0.0.1:9042");
+            }
+            String host = hp.substring(0, colon).replace("[", "").replace("]", "");
+            int port;
+            try {
+                port = Integer.parseInt(hp.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("port of '" + hp + "' is not a number");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port of '" + hp + "' is out of range");
+            }
+            result.add(InetSocketAddress.createUnresolved(host, port));
+        }
+        return List.copyOf(result);
+    }
+
+    static List<URI> urls(String v) {
+        List<URI> result = new ArrayList<>();
+        for (String part : v.split(",")) {
+            String s = part.trim();
+            try {
+                URI uri = new URI(s);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new URISyntaxException(s, "not an http(s) URL");
+                }
+                result.add(uri);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("expected http(s)://host:port URLs separated by commas, e.g."
+                        + " http://10.0.0.1:9200");
+            }
+        }
+        if (result.isEmpty()) {
+            throw new IllegalArgumentException("must name at least one URL");
+        }
+        return List.copyOf(result);
+    }
+}
