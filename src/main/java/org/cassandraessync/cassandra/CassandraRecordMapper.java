@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -54,15 +53,13 @@ public class CassandraRecordMapper {
     }
 
     /**
-     * Parameters of {@code INSERT ... JSON ? DEFAULT UNSET USING TIMESTAMP ?}: the row as JSON, and
-     * a write time taken from {@code last_modified}, so that Cassandra's last-write-wins never lets
-     * an older version replace a newer one.
+     * The parameter of {@code INSERT ... JSON ? DEFAULT UNSET}: the row as JSON. Columns the record
+     * does not carry are left unset, never nulled.
      */
     public List<Object> toInsertParameters(SyncRecord record) throws JsonProcessingException {
         Map<String, Object> row = new LinkedHashMap<>(record.fields());
         row.put(idColumn, record.id().toString());
         row.put(timestampColumn, Timestamps.format(record.lastModified()));
-        long writeTimeMicros = TimeUnit.MILLISECONDS.toMicros(record.lastModified().toEpochMilli());
-        return List.of(json.writeValueAsString(row), writeTimeMicros);
+        return List.of(json.writeValueAsString(row));
     }
 }

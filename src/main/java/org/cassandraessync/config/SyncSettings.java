@@ -52,25 +52,25 @@ public record SyncSettings(
      */
     public static SyncSettings from(Function<String, Optional<String>> lookup) {
         Reader r = new Reader(lookup);
-        SyncSettings settings = new SyncSettings(
-                r.get(SyncSetting.CASSANDRA_CONTACT_POINTS, SyncSettings::hostPorts),
-                r.get(SyncSetting.CASSANDRA_LOCAL_DATACENTER, SyncSettings::nonBlank),
-                r.get(SyncSetting.CASSANDRA_KEYSPACE, SyncSettings::cqlIdentifier),
-                r.get(SyncSetting.CASSANDRA_TABLE, SyncSettings::cqlIdentifier),
-                r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD),
-                r.get(SyncSetting.CASSANDRA_REPLICATION_FACTOR, v -> positiveInt(v)),
-                r.get(SyncSetting.ELASTICSEARCH_HOSTS, SyncSettings::urls),
-                r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName),
-                r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD),
-                r.get(SyncSetting.PERIOD, SyncSettings::positiveDuration),
-                r.get(SyncSetting.ID_FIELD, SyncSettings::cqlIdentifier),
-                r.get(SyncSetting.TIMESTAMP_FIELD, SyncSettings::cqlIdentifier),
-                r.get(SyncSetting.TIE_BREAKER, SyncSettings::side),
-                r.get(SyncSetting.CREATE_SCHEMA, SyncSettings::bool));
+        var contactPoints = r.get(SyncSetting.CASSANDRA_CONTACT_POINTS, SyncSettings::hostPorts);
+        var datacenter = r.get(SyncSetting.CASSANDRA_LOCAL_DATACENTER, SyncSettings::nonBlank);
+        var keyspace = r.get(SyncSetting.CASSANDRA_KEYSPACE, SyncSettings::cqlIdentifier);
+        var table = r.get(SyncSetting.CASSANDRA_TABLE, SyncSettings::cqlIdentifier);
+        var cassandraCredentials = r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD);
+        var replicationFactor = r.get(SyncSetting.CASSANDRA_REPLICATION_FACTOR, SyncSettings::positiveInt);
+        var hosts = r.get(SyncSetting.ELASTICSEARCH_HOSTS, SyncSettings::urls);
+        var index = r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName);
+        var esCredentials = r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD);
+        var period = r.get(SyncSetting.PERIOD, SyncSettings::positiveDuration);
+        var idField = r.get(SyncSetting.ID_FIELD, SyncSettings::cqlIdentifier);
+        var timestampField = r.get(SyncSetting.TIMESTAMP_FIELD, SyncSettings::cqlIdentifier);
+        var tieBreaker = r.get(SyncSetting.TIE_BREAKER, SyncSettings::side);
+        var createSchema = r.get(SyncSetting.CREATE_SCHEMA, SyncSettings::bool);
         if (!r.problems.isEmpty()) {
             throw new InvalidConfigurationException(r.problems);
         }
-        return settings;
+        return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, replicationFactor,
+                hosts, index, esCredentials, period, idField, timestampField, tieBreaker, createSchema);
     }
 
     /** Collects every problem instead of stopping at the first, so one restart fixes them all. */

@@ -1,0 +1,55 @@
+package org.cassandraessync.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** The catalogue in {@link SyncSetting} is the single source: the shipped file and the README follow it. */
+class ConfigurationCatalogueTest {
+
+    private static Set<String> catalogue() {
+        Set<String> keys = new LinkedHashSet<>();
+        Arrays.stream(SyncSetting.values()).forEach(s -> keys.add(s.key()));
+        return keys;
+    }
+
+    @Test
+    void application_properties_sets_every_key_to_its_default_under_a_comment() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("application.properties"));
+        Set<String> found = new LinkedHashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("sync.")) {
+                String key = line.substring(0, line.indexOf('='));
+                found.add(key);
+                assertThat(lines.get(i - 1)).as("comment above " + key).startsWith("#");
+                SyncSetting setting = Arrays.stream(SyncSetting.values()).filter(s -> s.key().equals(key))
+                        .findFirst().orElseThrow(() -> new AssertionError(key + " is not in the catalogue"));
+                assertThat(line.substring(line.indexOf('=') + 1)).as("default of " + key)
+                        .isEqualTo(setting.defaultValue());
+            }
+        }
+        assertThat(found).containsExactlyElementsOf(catalogue());
+    }
+
+    @Test
+    void readme_configuration_table_documents_every_key() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher rows = Pattern.compile("(?m)^\\| `(sync\\.[a-z.-]+)` \\|").matcher(readme);
+        Set<String> documented = new LinkedHashSet<>();
+        while (rows.find()) {
+            documented.add(rows.group(1));
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(catalogue());
+    }
+}

@@ -1,0 +1,57 @@
+package org.cassandraessync.support;
+
+import java.util.Map;
+
+import org.apache.camel.main.Main;
+import org.cassandraessync.SyncApplication;
+import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+
+/** The daemon exactly as the jar runs it (same Main, same YAML routes), in the test's JVM. */
+public final class RunningDaemon implements AutoCloseable {
+
+    private final Main main;
+
+    private RunningDaemon(Main main) {
+        this.main = main;
+    }
+
+    public static RunningDaemon start(Map<String, String> properties) {
+        Main main = SyncApplication.create(properties);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("daemon did not start", e);
+        }
+        return new RunningDaemon(main);
+    }
+
+    public SyncCycle cycle() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType("syncCycle", SyncCycle.class);
+    }
+
+    /** The summary of the last finished cycle, or null before the first one. */
+    public CycleSummary lastCycle() {
+        return cycle().lastCycle();
+    }
+
+    /**
+     * Waits for a cycle that started after the current one finished, and returns its summary: the
+     * first cycle that sees both stores as they are now.
+     */
+    public CycleSummary awaitNextFullCycle() {
+        long current = lastCycle() == null ? 0 : lastCycle().cycle();
+        org.awaitility.Awaitility.await("a full sync cycle").atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> lastCycle() != null && lastCycle().cycle() > current + 1);
+        return lastCycle();
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("daemon did not stop cleanly", e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.cassandraessync.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch.core.GetResponse;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.sandbox.Sandbox;
+
+/**
+ * The test's own view of the sandbox stores, through the stores' own clients: what a user would
+ * use to write a record on one side and check it on the other. Each test gets its own keyspace
+ * and index so that tests never see each other's records.
+ */
+public final class TestStores implements AutoCloseable {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final Sandbox sandbox;
+    private final StoreClients clients;
+    private final String keyspace;
+    private final String table = "records";
+    private final String index;
+
+    private TestStores(Sandbox sandbox, String name) {
+        this.sandbox = sandbox;
+        this.keyspace = name;
+        this.index = name.replace('_', '-');
+        this.clients = StoreClients.connect(SyncSettings.from(k -> Optional.ofNullable(sandbox.connectionProperties().get(k))));
+    }
+
+    /** Fresh, uniquely named keyspace and index for one test on the shared sandbox. */
+    public static TestStores fresh(String scenario) {
+        return new TestStores(Sandbox.shared(), "it_" + scenario + "_" + SEQUENCE.incrementAndGet()
+                + "_" + Long.toString(System.nanoTime() % 1_000_000, 36));
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    public String keyspace() {
+        return keyspace;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public String qualifiedTable() {
+        return keyspace + "." + table;
+    }
+
+    public String index() {
+        return index;
+    }
+
+    /** The daemon settings for this test's keyspace and index, on the sandbox, with a short period. */
+    public Map<String, String> daemonProperties() {
+        Map<String, String> p = new java.util.LinkedHashMap<>(sandbox.connectionProperties());
+        p.put("sync.cassandra.keyspace", keyspace);
+        p.put("sync.cassandra.table", table);
+        p.put("sync.elasticsearch.index", index);
+        p.put("sync.period", "500ms");
+        return p;
+    }
+
+    /** Creates this test's keyspace and a table with the given extra columns (e.g. "name text"). */
+    public void createTable(String... extraColumns) {
+        cql("CREATE KEYSPACE IF NOT EXISTS " + keyspace
+                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+        StringBuilder ddl = new StringBuilder("CREATE TABLE " + qualifiedTable() + " (id uuid PRIMARY KEY, last_modified timestamp");
+        for (String column : extraColumns) {
+            ddl.append(", ").append(column);
+        }
+        cql(ddl.append(")").toString());
+    }
+
+    /** Creates this test's index as the daemon would (timestamp mapped as date). */
+    public void createIndex() {
+        org.cassandraessync.elasticsearch.ElasticsearchIndex.ensure(elasticsearch(),
+                SyncSettings.from(k -> Optional.ofNullable(daemonProperties().get(k))));
+    }
+
+    /** Makes everything indexed so far visible to searches, as Elasticsearch does by itself within ~1 s. */
+    public void refresh() {
+        try {
+            elasticsearch().indices().refresh(r -> r.index(index));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public CqlSession cassandra() {
+        return clients.cassandra();
+    }
+
+    public ElasticsearchClient elasticsearch() {
+        return clients.elasticsearch();
+    }
+
+    public void cql(String statement, Object... values) {
+        cassandra().execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(statement, values)
+                .setTimeout(java.time.Duration.ofSeconds(30)));
+    }
+
+    public Optional<Row> cassandraRow(UUID id) {
+        return Optional.ofNullable(cassandra().execute("SELECT * FROM " + qualifiedTable() + " WHERE id = ?", id).one());
+    }
+
+    /** Indexes a document as an application would; visible to searches after the next refresh (~1 s). */
+    public void index(UUID id, Map<String, Object> document) {
+        try {
+            elasticsearch().index(i -> i.index(index).id(id.toString()).document(document).refresh(Refresh.False));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The document's source (real-time get: no refresh needed), if it exists. */
+    @SuppressWarnings("unchecked")
+    public Optional<Map<String, Object>> document(UUID id) {
+        try {
+            if (!elasticsearch().indices().exists(e -> e.index(index)).value()) {
+                return Optional.empty();
+            }
+            GetResponse<Map> response = elasticsearch().get(g -> g.index(index).id(id.toString()), Map.class);
+            return response.found() ? Optional.of((Map<String, Object>) response.source()) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.stop();
+    }
+}
