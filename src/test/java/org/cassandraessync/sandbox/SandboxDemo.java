@@ -58,7 +58,7 @@ public final class SandboxDemo {
             sandbox.close();
         }, "demo-shutdown"));
         LOG.info("Demo: Cassandra demo.products <-> Elasticsearch index 'products'. Ctrl-C to stop.");
-        LOG.info("Try: cqlsh-free checks with curl '{}/products/_search?pretty'", sandbox.elasticsearchUrl());
+        LOG.info("See the documents: curl '{}/products/_search?pretty'", sandbox.elasticsearchUrl());
         daemon.run(args);
     }
 
