@@ -7,6 +7,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -30,7 +33,7 @@ class CassandraToElasticsearchIT {
                                 + " (id, last_modified, name, quantity, price, tags, active) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         id, lastModified, "Ünïcode widget", 7, new BigDecimal("12.50"), Set.of("a", "b"), true);
 
-                Map<String, Object> doc = await("document " + id + " in Elasticsearch")
+                Map<String, Object> doc = await("document " + id + " in Elasticsearch").ignoreExceptions()
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                         .until(() -> stores.document(id).orElse(null), d -> d != null);
 
@@ -38,13 +41,37 @@ class CassandraToElasticsearchIT {
                         .containsEntry("name", "Ünïcode widget")
                         .containsEntry("quantity", 7)
                         .containsEntry("active", true)
-                        .containsEntry("tags", java.util.List.of("a", "b"))
+                        .containsEntry("tags", List.of("a", "b"))
                         .doesNotContainKey("id");
                 assertThat(new BigDecimal(doc.get("price").toString())).isEqualByComparingTo("12.50");
 
                 CycleSummary quiet = daemon.awaitNextFullCycle();
                 assertThat(quiet.writtenElasticsearch()).as("records re-written to Elasticsearch").isZero();
                 assertThat(quiet.writtenCassandra()).as("records echoed back to Cassandra").isZero();
+            }
+        }
+    }
+
+    @Test
+    void rows_present_before_start_are_indexed_by_the_first_cycle() {
+        try (TestStores stores = TestStores.fresh("c2e_first")) {
+            stores.createTable("name text");
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                UUID id = UUID.randomUUID();
+                ids.add(id);
+                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                        id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "waiting " + i);
+            }
+            Map<String, String> properties = new HashMap<>(stores.daemonProperties());
+            properties.put("sync.period", "1h"); // only the first cycle runs during this test
+            try (RunningDaemon daemon = RunningDaemon.start(properties)) {
+                CycleSummary first = await("first cycle").atMost(Duration.ofSeconds(30))
+                        .until(daemon::lastCycle, c -> c != null);
+                assertThat(first.cycle()).isEqualTo(1);
+                assertThat(first.readCassandra()).isEqualTo(50);
+                assertThat(first.writtenElasticsearch()).as("written by the cycle that read them").isEqualTo(50);
+                assertThat(ids).allSatisfy(id -> assertThat(stores.document(id)).isPresent());
             }
         }
     }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,7 @@ class ElasticsearchToCassandraIT {
                 doc.put("active", false);
                 stores.index(id, doc);
 
-                Row row = await("row " + id + " in Cassandra")
+                Row row = await("row " + id + " in Cassandra").ignoreExceptions()
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                         .until(() -> stores.cassandraRow(id).orElse(null), r -> r != null);
 
@@ -49,6 +51,31 @@ class ElasticsearchToCassandraIT {
                 CycleSummary quiet = daemon.awaitNextFullCycle();
                 assertThat(quiet.writtenCassandra()).as("records re-written to Cassandra").isZero();
                 assertThat(quiet.writtenElasticsearch()).as("records echoed back to Elasticsearch").isZero();
+            }
+        }
+    }
+
+    @Test
+    void documents_present_before_start_are_written_by_the_first_cycle() {
+        try (TestStores stores = TestStores.fresh("e2c_first")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                UUID id = UUID.randomUUID();
+                ids.add(id);
+                stores.index(id, Map.of("last_modified", Timestamps.format(Instant.now()), "name", "waiting " + i));
+            }
+            stores.refresh();
+            Map<String, String> properties = new HashMap<>(stores.daemonProperties());
+            properties.put("sync.period", "1h"); // only the first cycle runs during this test
+            try (RunningDaemon daemon = RunningDaemon.start(properties)) {
+                CycleSummary first = await("first cycle").atMost(Duration.ofSeconds(30))
+                        .until(daemon::lastCycle, c -> c != null);
+                assertThat(first.cycle()).isEqualTo(1);
+                assertThat(first.readElasticsearch()).isEqualTo(50);
+                assertThat(first.writtenCassandra()).as("written by the cycle that read them").isEqualTo(50);
+                assertThat(ids).allSatisfy(id -> assertThat(stores.cassandraRow(id)).isPresent());
             }
         }
     }

@@ -50,7 +50,7 @@ class StandaloneJarIT {
                 UUID id = UUID.randomUUID();
                 stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
                         id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "from the jar");
-                await("document " + id + " in Elasticsearch index " + stores.index())
+                await("document " + id + " in Elasticsearch index " + stores.index()).ignoreExceptions()
                         .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                         .failFast("daemon exited: " + log(), () -> !daemon.isAlive())
                         .until(() -> stores.document(id).map(d -> d.get("name")).orElse(null), "from the jar"::equals);

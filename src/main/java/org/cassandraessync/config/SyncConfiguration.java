@@ -7,6 +7,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.cassandraessync.cassandra.CassandraRecordMapper;
 import org.cassandraessync.cassandra.CassandraSchema;
 import org.cassandraessync.cycle.SyncCycle;
@@ -51,6 +52,9 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchRecordMapper",
                 new ElasticsearchRecordMapper(settings.idField(), settings.timestampField(), json));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));
+        // The aggregator hands completed groups to its own thread by default; the cycle must see
+        // every planned write before it drains them, so completion runs in the caller's thread.
+        registry.bind("callerThread", new SynchronousExecutorService());
         registry.bind("syncCycle", new SyncCycle());
     }
 }
