@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,16 +62,11 @@ class CassandraToElasticsearchIT {
                 stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
                         id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "waiting " + i);
             }
-            Map<String, String> properties = new HashMap<>(stores.daemonProperties());
-            properties.put("sync.period", "1h"); // only the first cycle runs during this test
-            try (RunningDaemon daemon = RunningDaemon.start(properties)) {
-                CycleSummary first = await("first cycle").atMost(Duration.ofSeconds(30))
-                        .until(daemon::lastCycle, c -> c != null);
-                assertThat(first.cycle()).isEqualTo(1);
-                assertThat(first.readCassandra()).isEqualTo(50);
-                assertThat(first.writtenElasticsearch()).as("written by the cycle that read them").isEqualTo(50);
-                assertThat(ids).allSatisfy(id -> assertThat(stores.document(id)).isPresent());
-            }
+            CycleSummary first = RunningDaemon.runOneCycle(stores.daemonProperties());
+            assertThat(first.cycle()).isEqualTo(1);
+            assertThat(first.readCassandra()).isEqualTo(50);
+            assertThat(first.writtenElasticsearch()).as("written by the cycle that read them").isEqualTo(50);
+            assertThat(ids).allSatisfy(id -> assertThat(stores.document(id)).isPresent());
         }
     }
 }

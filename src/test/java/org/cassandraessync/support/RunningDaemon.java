@@ -26,6 +26,19 @@ public final class RunningDaemon implements AutoCloseable {
         return new RunningDaemon(main);
     }
 
+    /**
+     * Runs the daemon for exactly one cycle (the period is set far beyond the test) and returns
+     * that cycle's summary once it has finished.
+     */
+    public static CycleSummary runOneCycle(Map<String, String> properties) {
+        Map<String, String> once = new java.util.HashMap<>(properties);
+        once.put("sync.period", "1h");
+        try (RunningDaemon daemon = start(once)) {
+            return org.awaitility.Awaitility.await("first cycle").atMost(java.time.Duration.ofSeconds(60))
+                    .until(daemon::lastCycle, c -> c != null);
+        }
+    }
+
     public SyncCycle cycle() {
         return main.getCamelContext().getRegistry().lookupByNameAndType("syncCycle", SyncCycle.class);
     }
