@@ -12,23 +12,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
 import com.datastax.oss.driver.api.core.data.CqlDuration;
+import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.ListType;
+import com.datastax.oss.driver.api.core.type.MapType;
+import com.datastax.oss.driver.api.core.type.SetType;
+import com.datastax.oss.driver.api.core.type.TupleType;
+import com.datastax.oss.driver.api.core.type.UserDefinedType;
+import com.datastax.oss.driver.api.core.type.VectorType;
+import com.datastax.oss.protocol.internal.ProtocolConstants;
 import com.datastax.oss.driver.api.core.data.TupleValue;
 import com.datastax.oss.driver.api.core.data.UdtValue;
 import com.datastax.oss.protocol.internal.util.Bytes;
 import org.cassandraessync.record.Timestamps;
 
 /**
- * Converts the Java values the Cassandra driver returns into JSON-ready values, in the textual
- * forms that Cassandra's own {@code INSERT ... JSON} accepts back, so a value read from Cassandra
- * and written again through Elasticsearch round-trips.
+ * The value mapper between CQL and JSON. {@link #toJson} turns what the Cassandra driver returns
+ * into JSON-ready values in the textual forms Cassandra's own {@code INSERT ... JSON} accepts back;
+ * {@link #fromJson} reads a JSON value (e.g. from an Elasticsearch document) as the Java value of
+ * a given CQL type, so {@code toJson(fromJson(type, v))} is the canonical form of {@code v} for
+ * that column. Both directions are exact: decimals keep their scale, timestamps their milliseconds.
  */
-final class CqlJsonValues {
+@SuppressWarnings("unchecked")
+public final class CqlJsonValues {
 
     private CqlJsonValues() {
     }
 
-    static Object toJson(Object value) {
+    /** The canonical JSON form of {@code value} for a column of {@code type}. */
+    public static Object canonical(DataType type, Object value) {
+        return toJson(fromJson(type, value));
+    }
+
+    public static Object toJson(Object value) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
             return value;
         }
@@ -44,6 +63,11 @@ final class CqlJsonValues {
         }
         if (value instanceof ByteBuffer b) {
             return Bytes.toHexString(b);
+        }
+        if (value instanceof java.util.Set<?> set) {
+            java.util.Set<Object> out = new java.util.LinkedHashSet<>();
+            set.forEach(v -> out.add(toJson(v)));
+            return out;
         }
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -69,6 +93,204 @@ final class CqlJsonValues {
             }
             return out;
         }
+        if (value instanceof com.datastax.oss.driver.api.core.data.CqlVector<?> v) {
+            List<Object> out = new ArrayList<>();
+            v.forEach(e -> out.add(toJson(e)));
+            return out;
+        }
         return value.toString();
+    }
+
+    /**
+     * Reads a JSON value as the Java value the driver uses for {@code type}.
+     *
+     * @throws IllegalArgumentException naming the expected type when the value does not fit
+     */
+    public static Object fromJson(DataType type, Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return convert(type, value);
+        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+            throw new IllegalArgumentException("'" + abbreviate(value) + "' is not a valid " + type.asCql(false, true)
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+        }
+    }
+
+    private static Object convert(DataType type, Object v) {
+        int code = type.getProtocolCode();
+        switch (code) {
+            case ProtocolConstants.DataType.ASCII:
+            case ProtocolConstants.DataType.VARCHAR:
+                if (v instanceof Map || v instanceof Collection) {
+                    throw new IllegalArgumentException("expected text");
+                }
+                return v.toString();
+            case ProtocolConstants.DataType.TINYINT:
+                return integral(v).byteValueExact();
+            case ProtocolConstants.DataType.SMALLINT:
+                return integral(v).shortValueExact();
+            case ProtocolConstants.DataType.INT:
+                return integral(v).intValueExact();
+            case ProtocolConstants.DataType.BIGINT:
+            case ProtocolConstants.DataType.COUNTER:
+                return integral(v).longValueExact();
+            case ProtocolConstants.DataType.VARINT:
+                return integral(v);
+            case ProtocolConstants.DataType.DECIMAL:
+                return decimal(v);
+            case ProtocolConstants.DataType.FLOAT:
+                return v instanceof String s ? Float.parseFloat(s) : number(v).floatValue();
+            case ProtocolConstants.DataType.DOUBLE:
+                return v instanceof String s ? Double.parseDouble(s) : number(v).doubleValue();
+            case ProtocolConstants.DataType.BOOLEAN:
+                if (v instanceof Boolean b) {
+                    return b;
+                }
+                if ("true".equalsIgnoreCase(v.toString()) || "false".equalsIgnoreCase(v.toString())) {
+                    return Boolean.parseBoolean(v.toString());
+                }
+                throw new IllegalArgumentException("expected true or false");
+            case ProtocolConstants.DataType.TIMESTAMP:
+                return Timestamps.parse(v);
+            case ProtocolConstants.DataType.DATE:
+                return LocalDate.parse(text(v));
+            case ProtocolConstants.DataType.TIME:
+                return LocalTime.parse(text(v));
+            case ProtocolConstants.DataType.UUID:
+                return UUID.fromString(text(v));
+            case ProtocolConstants.DataType.TIMEUUID:
+                UUID u = UUID.fromString(text(v));
+                if (u.version() != 1) {
+                    throw new IllegalArgumentException("not a version 1 (time-based) UUID");
+                }
+                return u;
+            case ProtocolConstants.DataType.INET:
+                return inet(text(v));
+            case ProtocolConstants.DataType.BLOB:
+                String hex = text(v);
+                if (!hex.startsWith("0x") && !hex.startsWith("0X")) {
+                    throw new IllegalArgumentException("expected 0x-prefixed hex");
+                }
+                return Bytes.fromHexString(hex.toLowerCase(java.util.Locale.ROOT));
+            case ProtocolConstants.DataType.DURATION:
+                return CqlDuration.from(text(v));
+            case ProtocolConstants.DataType.LIST:
+                return convertAll(((ListType) type).getElementType(), array(v), new ArrayList<>());
+            case ProtocolConstants.DataType.SET:
+                return convertAll(((SetType) type).getElementType(), array(v), new java.util.LinkedHashSet<>());
+            case ProtocolConstants.DataType.MAP:
+                MapType mt = (MapType) type;
+                Map<Object, Object> map = new LinkedHashMap<>();
+                object(v).forEach((k, val) -> map.put(convert(mt.getKeyType(), k), fromJson(mt.getValueType(), val)));
+                return map;
+            case ProtocolConstants.DataType.UDT:
+                UserDefinedType udt = (UserDefinedType) type;
+                UdtValue value = udt.newValue();
+                Map<?, ?> fields = object(v);
+                for (int i = 0; i < udt.getFieldNames().size(); i++) {
+                    Object f = fields.get(udt.getFieldNames().get(i).asInternal());
+                    value = value.set(i, fromJson(udt.getFieldTypes().get(i), f),
+                            (Class<Object>) javaClass(udt.getFieldTypes().get(i)));
+                }
+                return value;
+            case ProtocolConstants.DataType.TUPLE:
+                TupleType tt = (TupleType) type;
+                List<?> items = array(v);
+                if (items.size() != tt.getComponentTypes().size()) {
+                    throw new IllegalArgumentException("expected " + tt.getComponentTypes().size() + " elements");
+                }
+                TupleValue tuple = tt.newValue();
+                for (int i = 0; i < items.size(); i++) {
+                    tuple = tuple.set(i, fromJson(tt.getComponentTypes().get(i), items.get(i)),
+                            (Class<Object>) javaClass(tt.getComponentTypes().get(i)));
+                }
+                return tuple;
+            default:
+                if (type instanceof VectorType vt) {
+                    List<Object> elements = convertAll(vt.getElementType(), array(v), new ArrayList<>());
+                    return com.datastax.oss.driver.api.core.data.CqlVector.newInstance(elements);
+                }
+                throw new IllegalArgumentException("unsupported CQL type");
+        }
+    }
+
+    private static Class<?> javaClass(DataType type) {
+        return com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry.DEFAULT.codecFor(type)
+                .getJavaType().getRawType();
+    }
+
+    private static <C extends Collection<Object>> C convertAll(DataType element, List<?> values, C out) {
+        for (Object o : values) {
+            out.add(fromJson(element, o));
+        }
+        return out;
+    }
+
+    private static BigInteger integral(Object v) {
+        BigDecimal d = decimal(v);
+        return d.toBigIntegerExact();
+    }
+
+    private static BigDecimal decimal(Object v) {
+        if (v instanceof BigDecimal d) {
+            return d;
+        }
+        if (v instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (v instanceof Number || v instanceof String) {
+            return new BigDecimal(v.toString().trim());
+        }
+        throw new IllegalArgumentException("expected a number");
+    }
+
+    private static Number number(Object v) {
+        if (v instanceof Number n) {
+            return n;
+        }
+        throw new IllegalArgumentException("expected a number");
+    }
+
+    private static String text(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("expected a string");
+    }
+
+    private static List<?> array(Object v) {
+        if (v instanceof List<?> l) {
+            return l;
+        }
+        if (v instanceof Collection<?> c) {
+            return new ArrayList<>(c);
+        }
+        throw new IllegalArgumentException("expected an array");
+    }
+
+    private static Map<?, ?> object(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return m;
+        }
+        throw new IllegalArgumentException("expected an object");
+    }
+
+    /** A literal IPv4/IPv6 address only: never a host name (which would trigger a DNS lookup). */
+    private static InetAddress inet(String s) {
+        if (s.isEmpty() || !s.matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException("expected an IP address");
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("expected an IP address");
+        }
+    }
+
+    private static String abbreviate(Object v) {
+        String s = String.valueOf(v);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 }

@@ -32,7 +32,8 @@ public final class StoreClients implements Service {
     private StoreClients(CqlSession cassandra, RestClient elasticsearchRest) {
         this.cassandra = cassandra;
         this.elasticsearchRest = elasticsearchRest;
-        this.elasticsearch = new ElasticsearchClient(new RestClientTransport(elasticsearchRest, new JacksonJsonpMapper()));
+        this.elasticsearch = new ElasticsearchClient(new RestClientTransport(elasticsearchRest,
+                new JacksonJsonpMapper(org.cassandraessync.record.Json.newMapper())));
     }
 
     public static StoreClients connect(SyncSettings s) {

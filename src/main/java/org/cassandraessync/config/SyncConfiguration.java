@@ -1,6 +1,7 @@
 package org.cassandraessync.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import java.time.Clock;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -8,12 +9,23 @@ import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
+import org.cassandraessync.cassandra.CassandraChanges;
+import org.cassandraessync.cassandra.CassandraLookup;
 import org.cassandraessync.cassandra.CassandraRecordMapper;
 import org.cassandraessync.cassandra.CassandraSchema;
+import org.cassandraessync.cassandra.CassandraTable;
+import org.cassandraessync.cassandra.CassandraWriter;
+import org.cassandraessync.cycle.Counterparts;
 import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.elasticsearch.ElasticsearchChanges;
 import org.cassandraessync.elasticsearch.ElasticsearchIndex;
+import org.cassandraessync.elasticsearch.ElasticsearchLookup;
 import org.cassandraessync.elasticsearch.ElasticsearchRecordMapper;
+import org.cassandraessync.elasticsearch.ElasticsearchWriter;
+import org.cassandraessync.record.Json;
 import org.cassandraessync.record.NewestWinsAggregationStrategy;
+import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.DeadLetters;
 
 /**
  * Wires the daemon before the routes are built: validates the {@code sync.*} settings (failing
@@ -22,14 +34,22 @@ import org.cassandraessync.record.NewestWinsAggregationStrategy;
  */
 public class SyncConfiguration implements CamelConfiguration {
 
-    /** Derived from {@code sync.period} for the Quartz trigger, which counts in milliseconds. */
-    public static final String PERIOD_MILLIS = "sync.period-millis";
+    /**
+     * Derived from {@code sync.cron} or {@code sync.period}: the trigger options of the Quartz
+     * endpoint (its repeat interval counts in milliseconds, its cron spells spaces as '+').
+     */
+    public static final String SCHEDULE = "sync.schedule";
+
+    /** Concurrent asynchronous writes to Cassandra: enough to fill a small cluster, bounded for memory. */
+    static final int CASSANDRA_WRITES_IN_FLIGHT = 64;
 
     @Override
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         SyncSettings settings = SyncSettings.from(properties::resolveProperty);
-        properties.addOverrideProperty(PERIOD_MILLIS, Long.toString(settings.period().toMillis()));
+        properties.addOverrideProperty(SCHEDULE, settings.cron()
+                .map(cron -> "cron=" + cron.trim().replaceAll("\\s+", "+"))
+                .orElse("trigger.repeatInterval=" + settings.period().toMillis() + "&trigger.repeatCount=-1"));
 
         StoreClients clients = StoreClients.connect(settings);
         try {
@@ -42,19 +62,37 @@ public class SyncConfiguration implements CamelConfiguration {
         }
         context.getComponent("elasticsearch", ElasticsearchComponent.class).setClient(clients.elasticsearchRest());
 
-        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        ObjectMapper json = Json.newMapper();
+        Clock clock = Clock.systemUTC();
+        DeadLetters deadLetters = new DeadLetters(settings.stateDir(), json);
+        CheckpointStore checkpoints = new CheckpointStore(settings.stateDir(),
+                settings.cassandraKeyspace() + "." + settings.cassandraTable() + "-" + settings.elasticsearchIndex(), json);
+        SyncCycle cycle = new SyncCycle(checkpoints, deadLetters, settings.overlap(), settings.period(), clock);
+        CassandraTable table = new CassandraTable(clients.cassandra(), settings.cassandraKeyspace(),
+                settings.cassandraTable(), settings.timestampField());
+        CassandraRecordMapper cassandraMapper = new CassandraRecordMapper(settings.idField(), settings.timestampField(),
+                json, deadLetters, settings.maxClockSkew(), clock);
+        ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper(settings.idField(),
+                settings.timestampField(), table, deadLetters, settings.maxClockSkew(), clock);
+
         Registry registry = context.getRegistry();
         registry.bind("syncSettings", settings);
-        registry.bind("cassandraSession", clients.cassandra());
-        registry.bind("elasticsearchClient", clients.elasticsearch());
-        registry.bind("cassandraRecordMapper",
-                new CassandraRecordMapper(settings.idField(), settings.timestampField(), json));
-        registry.bind("elasticsearchRecordMapper",
-                new ElasticsearchRecordMapper(settings.idField(), settings.timestampField(), json));
+        registry.bind("syncCycle", cycle);
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("cassandraChanges", new CassandraChanges(clients.cassandra(), table, cassandraMapper, cycle,
+                settings.timestampField(), settings.batchSize()));
+        registry.bind("elasticsearchChanges", new ElasticsearchChanges(clients.elasticsearch(), elasticsearchMapper,
+                cycle, settings.elasticsearchIndex(), settings.timestampField(), settings.batchSize()));
+        registry.bind("counterparts", new Counterparts(
+                new CassandraLookup(clients.cassandra(), table, cassandraMapper, settings.idField()),
+                new ElasticsearchLookup(clients.elasticsearch(), elasticsearchMapper, settings.elasticsearchIndex())));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));
         // The aggregator hands completed groups to its own thread by default; the cycle must see
         // every planned write before it drains them, so completion runs in the caller's thread.
         registry.bind("callerThread", new SynchronousExecutorService());
-        registry.bind("syncCycle", new SyncCycle());
+        registry.bind("elasticsearchWriter", new ElasticsearchWriter(elasticsearchMapper, cycle, deadLetters,
+                settings.elasticsearchIndex()));
+        registry.bind("cassandraWriter", new CassandraWriter(clients.cassandra(), table, cassandraMapper, cycle,
+                deadLetters, CASSANDRA_WRITES_IN_FLIGHT));
     }
 }

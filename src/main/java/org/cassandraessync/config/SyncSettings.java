@@ -3,6 +3,7 @@ package org.cassandraessync.config;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,11 @@ public record SyncSettings(
         String elasticsearchIndex,
         Optional<Credentials> elasticsearchCredentials,
         Duration period,
+        Optional<String> cron,
+        Duration overlap,
+        Duration maxClockSkew,
+        int batchSize,
+        Path stateDir,
         String idField,
         String timestampField,
         Side tieBreaker,
@@ -62,6 +68,11 @@ public record SyncSettings(
         var index = r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName);
         var esCredentials = r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD);
         var period = r.get(SyncSetting.PERIOD, SyncSettings::positiveDuration);
+        var cron = r.get(SyncSetting.CRON, SyncSettings::cron);
+        var overlap = r.get(SyncSetting.OVERLAP, SyncSettings::nonNegativeDuration);
+        var maxClockSkew = r.get(SyncSetting.MAX_CLOCK_SKEW, SyncSettings::nonNegativeDuration);
+        var batchSize = r.get(SyncSetting.BATCH_SIZE, SyncSettings::positiveInt);
+        var stateDir = r.get(SyncSetting.STATE_DIR, SyncSettings::path);
         var idField = r.get(SyncSetting.ID_FIELD, SyncSettings::cqlIdentifier);
         var timestampField = r.get(SyncSetting.TIMESTAMP_FIELD, SyncSettings::cqlIdentifier);
         var tieBreaker = r.get(SyncSetting.TIE_BREAKER, SyncSettings::side);
@@ -70,7 +81,8 @@ public record SyncSettings(
             throw new InvalidConfigurationException(r.problems);
         }
         return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, replicationFactor,
-                hosts, index, esCredentials, period, idField, timestampField, tieBreaker, createSchema);
+                hosts, index, esCredentials, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
+                timestampField, tieBreaker, createSchema);
     }
 
     /** Collects every problem instead of stopping at the first, so one restart fixes them all. */
@@ -158,16 +170,45 @@ public record SyncSettings(
     }
 
     static Duration positiveDuration(String v) {
+        Duration d = nonNegativeDuration(v);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be longer than 0");
+        }
+        return d;
+    }
+
+    static Duration nonNegativeDuration(String v) {
         long millis;
         try {
             millis = v.startsWith("P") || v.startsWith("p") ? Duration.parse(v).toMillis() : TimeUtils.toMilliSeconds(v);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("expected a duration such as 500ms, 5s, 1m or PT5S");
         }
-        if (millis <= 0) {
-            throw new IllegalArgumentException("must be longer than 0");
+        if (millis < 0) {
+            throw new IllegalArgumentException("must not be negative");
         }
         return Duration.ofMillis(millis);
+    }
+
+    static Optional<String> cron(String v) {
+        if (v.isBlank()) {
+            return Optional.empty();
+        }
+        if (!org.quartz.CronExpression.isValidExpression(v)) {
+            throw new IllegalArgumentException("expected a Quartz cron expression such as '0/10 * * * * ?'");
+        }
+        return Optional.of(v);
+    }
+
+    static Path path(String v) {
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("must name a folder");
+        }
+        try {
+            return Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path: " + e.getMessage());
+        }
     }
 
     static List<InetSocketAddress> hostPorts(String v) {

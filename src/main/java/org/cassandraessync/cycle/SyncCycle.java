@@ -1,109 +1,196 @@
 package org.cassandraessync.cycle;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Book-keeping of the running cycle: what was read from each side, which winners must be written
- * to which side, what was written, and the one summary line per cycle. Cycles never overlap (the
+ * Book-keeping of the running cycle: the window of changes each side is read in (from the
+ * checkpoints), the winners waiting to be written, the counters and the one summary line, the
+ * checkpoint commit at the end, and the back-off after failed cycles. Cycles never overlap (the
  * Quartz trigger is stateful), so one instance serves every cycle of a table/index pair.
  */
 public class SyncCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCycle.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final CheckpointStore checkpoints;
+    private final DeadLetters deadLetters;
+    private final Duration overlap;
+    private final Duration period;
+    private final Clock clock;
 
     private final AtomicLong cycles = new AtomicLong();
-    private final ConcurrentLinkedQueue<SyncRecord> toCassandra = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<SyncRecord> toElasticsearch = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PendingWrite> toCassandra = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PendingWrite> toElasticsearch = new ConcurrentLinkedQueue<>();
     private final Counts current = new Counts();
     private final Counts total = new Counts();
+    private final Map<Side, SyncWindow> windows = new EnumMap<>(Side.class);
+    private final Map<Side, Instant> holdBack = new EnumMap<>(Side.class);
     private volatile long startNanos;
+    private volatile long rejectedAtStart;
     private volatile CycleSummary last;
+    private volatile int consecutiveFailures;
+    private volatile Instant notBefore = Instant.MIN;
 
-    /** Per-direction counters; "cassandra → elasticsearch" reads from Cassandra and writes to Elasticsearch. */
-    public static final class Counts {
+    public SyncCycle(CheckpointStore checkpoints, DeadLetters deadLetters, Duration overlap, Duration period,
+            Clock clock) {
+        this.checkpoints = checkpoints;
+        this.deadLetters = deadLetters;
+        this.overlap = overlap;
+        this.period = period;
+        this.clock = clock;
+    }
+
+    /** Counters of one cycle (or, in {@link #totals()}, since start). */
+    static final class Counts {
         final AtomicLong readCassandra = new AtomicLong();
         final AtomicLong readElasticsearch = new AtomicLong();
         final AtomicLong writtenCassandra = new AtomicLong();
         final AtomicLong writtenElasticsearch = new AtomicLong();
-        final AtomicLong failedWrites = new AtomicLong();
+        final AtomicLong unchanged = new AtomicLong();
+        final AtomicLong conflicts = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
 
         void reset() {
-            readCassandra.set(0);
-            readElasticsearch.set(0);
-            writtenCassandra.set(0);
-            writtenElasticsearch.set(0);
-            failedWrites.set(0);
+            for (AtomicLong c : List.of(readCassandra, readElasticsearch, writtenCassandra, writtenElasticsearch,
+                    unchanged, conflicts, rejected)) {
+                c.set(0);
+            }
         }
     }
 
-    /** What one cycle did; also the totals since start when returned by {@link #totals()}. */
+    /**
+     * What one cycle did. {@code unchanged} counts records read that both stores already held in the
+     * same version (nothing written: this is where echoes would show); {@code conflicts} counts
+     * writes refused because the target changed after it was read (retried next cycle).
+     */
     public record CycleSummary(long cycle, long readCassandra, long writtenElasticsearch, long readElasticsearch,
-            long writtenCassandra, long failedWrites, long millis, boolean failed) {
+            long writtenCassandra, long unchanged, long conflicts, long rejected, long millis, boolean failed) {
     }
 
-    public void start() {
+    /** Starts a cycle, or answers false while backing off after failures. */
+    public boolean begin() {
+        Instant now = clock.instant();
+        if (now.isBefore(notBefore)) {
+            return false;
+        }
         cycles.incrementAndGet();
         toCassandra.clear();
         toElasticsearch.clear();
         current.reset();
+        holdBack.clear();
+        rejectedAtStart = deadLetters.count();
         startNanos = System.nanoTime();
+        Map<Side, Instant> marks = checkpoints.load();
+        for (Side side : Side.values()) {
+            Instant mark = marks.get(side);
+            windows.put(side, new SyncWindow(mark == null ? null : mark.minus(overlap), now));
+        }
+        return true;
     }
 
-    /** Counts a record read from its side and passes it on. */
-    public SyncRecord read(SyncRecord record) {
-        counter(current, record.side(), true).incrementAndGet();
-        counter(total, record.side(), true).incrementAndGet();
-        return record;
+    public SyncWindow window(Side side) {
+        return windows.get(side);
     }
 
-    /** Queues the winning version for the side that lacks it. */
-    public void planWrite(SyncRecord winner) {
-        (winner.side() == Side.CASSANDRA ? toElasticsearch : toCassandra).add(winner);
+    /** Counts a page of changes read from one side and passes it on. */
+    public List<SyncRecord> pageRead(List<SyncRecord> page) {
+        for (SyncRecord r : page) {
+            counter(current, r.side(), true).incrementAndGet();
+            counter(total, r.side(), true).incrementAndGet();
+        }
+        return page;
+    }
+
+    /** Queues the winning version for the side that lacks it, with the copy it replaces there. */
+    public void planWrite(SyncRecord winner, SyncRecord replacing) {
+        (winner.side() == Side.CASSANDRA ? toElasticsearch : toCassandra).add(new PendingWrite(winner, replacing));
+    }
+
+    /** Both stores already hold the same version: nothing to write. */
+    public void unchanged() {
+        current.unchanged.incrementAndGet();
+        total.unchanged.incrementAndGet();
     }
 
     /** The queued writes for one target side, handed over once. */
-    public List<SyncRecord> drainWritesTo(String target) {
-        ConcurrentLinkedQueue<SyncRecord> queue = "cassandra".equals(target) ? toCassandra : toElasticsearch;
-        List<SyncRecord> out = new ArrayList<>(queue.size());
-        for (SyncRecord r = queue.poll(); r != null; r = queue.poll()) {
-            out.add(r);
+    public List<PendingWrite> drainWritesTo(String target) {
+        ConcurrentLinkedQueue<PendingWrite> queue = "cassandra".equals(target) ? toCassandra : toElasticsearch;
+        List<PendingWrite> out = new ArrayList<>(queue.size());
+        for (PendingWrite w = queue.poll(); w != null; w = queue.poll()) {
+            out.add(w);
         }
         return out;
     }
 
-    /** Counts a record written to the side opposite the one it came from. */
-    public void written(SyncRecord record) {
-        counter(current, record.side().opposite(), false).incrementAndGet();
-        counter(total, record.side().opposite(), false).incrementAndGet();
+    public void written(PendingWrite write) {
+        counter(current, write.target(), false).incrementAndGet();
+        counter(total, write.target(), false).incrementAndGet();
     }
 
-    public void writeFailed(SyncRecord record, Exception cause) {
-        current.failedWrites.incrementAndGet();
-        total.failedWrites.incrementAndGet();
-        LOG.warn("Could not write record {} to {}: {}", record.id(), record.side().opposite().label(),
-                cause == null ? "unknown error" : cause.getMessage());
+    /**
+     * The target changed after it was read: the write was refused. The source's checkpoint stays
+     * before this version so the next cycle reads it again and decides against the new target.
+     */
+    public synchronized void conflict(PendingWrite write) {
+        current.conflicts.incrementAndGet();
+        total.conflicts.incrementAndGet();
+        Side source = write.record().side();
+        Instant at = write.record().lastModified();
+        holdBack.merge(source, at, (a, b) -> a.isBefore(b) ? a : b);
     }
 
-    public void finish() {
+    /** Commits the checkpoints and logs the cycle's summary line. */
+    public synchronized void finish() {
+        Map<Side, Instant> marks = new EnumMap<>(Side.class);
+        for (Side side : Side.values()) {
+            Instant until = windows.get(side).until();
+            Instant held = holdBack.get(side);
+            marks.put(side, held != null && held.isBefore(until.plusMillis(1)) ? held.minusMillis(1) : until);
+        }
+        checkpoints.save(marks);
+        consecutiveFailures = 0;
+        notBefore = Instant.MIN;
+        long rejected = deadLetters.count() - rejectedAtStart;
+        current.rejected.set(rejected);
+        total.rejected.addAndGet(rejected);
         last = summary(current, false);
         LOG.info("Cycle {}: cassandra→elasticsearch read {} written {} | elasticsearch→cassandra read {} written {}"
-                + " | failed writes {} | {} ms", last.cycle(), last.readCassandra(), last.writtenElasticsearch(),
-                last.readElasticsearch(), last.writtenCassandra(), last.failedWrites(), last.millis());
+                + " | unchanged {} | conflicts {} | rejected {} | {} ms", last.cycle(), last.readCassandra(),
+                last.writtenElasticsearch(), last.readElasticsearch(), last.writtenCassandra(), last.unchanged(),
+                last.conflicts(), last.rejected(), last.millis());
     }
 
-    /** One line per failed cycle; the next cycle starts over from the stores. */
+    /**
+     * One line per failed cycle; nothing is committed, so the next cycle reads the same changes
+     * again. Cycles are skipped for a back-off that doubles with each failure, up to one minute.
+     */
     public void failed(Exception cause) {
         last = summary(current, true);
-        LOG.warn("Cycle {} failed after {} ms: {}", last.cycle(), last.millis(),
-                cause == null ? "unknown error" : cause.getMessage());
+        consecutiveFailures++;
+        long factor = 1L << Math.min(consecutiveFailures - 1, 16);
+        Duration backoff = period.multipliedBy(factor);
+        if (backoff.compareTo(MAX_BACKOFF) > 0) {
+            backoff = MAX_BACKOFF;
+        }
+        notBefore = clock.instant().plus(backoff);
+        LOG.warn("Cycle {} failed after {} ms, retrying in {} s: {}", last.cycle(), last.millis(),
+                backoff.toMillis() / 1000.0, rootMessage(cause));
     }
 
     public CycleSummary lastCycle() {
@@ -116,8 +203,8 @@ public class SyncCycle {
 
     private CycleSummary summary(Counts c, boolean failed) {
         return new CycleSummary(cycles.get(), c.readCassandra.get(), c.writtenElasticsearch.get(),
-                c.readElasticsearch.get(), c.writtenCassandra.get(), c.failedWrites.get(),
-                (System.nanoTime() - startNanos) / 1_000_000, failed);
+                c.readElasticsearch.get(), c.writtenCassandra.get(), c.unchanged.get(), c.conflicts.get(),
+                c.rejected.get(), (System.nanoTime() - startNanos) / 1_000_000, failed);
     }
 
     private static AtomicLong counter(Counts c, Side side, boolean read) {
@@ -125,5 +212,17 @@ public class SyncCycle {
             return read ? c.readCassandra : c.writtenCassandra;
         }
         return read ? c.readElasticsearch : c.writtenElasticsearch;
+    }
+
+    private static String rootMessage(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getClass().getSimpleName() + ": "
+                + t.getMessage() + ")";
     }
 }

@@ -1,53 +1,86 @@
 package org.cassandraessync.elasticsearch;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import co.elastic.clients.elasticsearch.core.search.Hit;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.datastax.oss.driver.api.core.type.DataType;
+import org.cassandraessync.cassandra.CassandraTable;
+import org.cassandraessync.cassandra.CqlJsonValues;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.record.TimestampRules;
 import org.cassandraessync.record.Timestamps;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.cassandraessync.state.DeadLetters;
 
 /**
- * Normalizes Elasticsearch hits to {@link SyncRecord}s and records to documents. The document
- * {@code _id} is the record's UUID; the fields are whatever the source holds.
+ * Normalizes Elasticsearch documents to {@link SyncRecord}s and records to documents. The
+ * document {@code _id} is the record's UUID. A field that maps to a Cassandra column is read as
+ * that column's type and kept in its canonical form (so the same value on both sides compares
+ * equal and writes back exactly); other fields travel as they are. A document that cannot be
+ * synced goes to the dead letters with its reason.
  */
 public class ElasticsearchRecordMapper {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchRecordMapper.class);
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
-
     private final String idField;
     private final String timestampField;
-    private final ObjectMapper json;
+    private final CassandraTable table;
+    private final DeadLetters deadLetters;
+    private final Duration maxClockSkew;
+    private final Clock clock;
 
-    public ElasticsearchRecordMapper(String idField, String timestampField, ObjectMapper json) {
+    public ElasticsearchRecordMapper(String idField, String timestampField, CassandraTable table,
+            DeadLetters deadLetters, Duration maxClockSkew, Clock clock) {
         this.idField = idField;
         this.timestampField = timestampField;
-        this.json = json;
+        this.table = table;
+        this.deadLetters = deadLetters;
+        this.maxClockSkew = maxClockSkew;
+        this.clock = clock;
     }
 
-    /** The hit as a record, or null (with a warning) when its id or timestamp is unusable. */
-    public SyncRecord fromHit(Hit<?> hit) {
-        Map<String, Object> source = json.convertValue(hit.source(), MAP);
+    /**
+     * The document as a record, or null when it was rejected to the dead letters.
+     *
+     * @param seqNo and {@code primaryTerm}: the document's version, for conditional writes over it
+     */
+    public SyncRecord fromDocument(String docId, Map<String, Object> source, Long seqNo, Long primaryTerm) {
+        Map<String, Object> fields = new LinkedHashMap<>(source == null ? Map.of() : source);
+        Object rawTimestamp = fields.remove(timestampField);
+        fields.remove(idField);
         UUID id;
         Instant lastModified;
         try {
-            id = UUID.fromString(hit.id());
-            lastModified = Timestamps.parse(source.remove(timestampField));
+            id = uuid(docId);
+            if (rawTimestamp == null) {
+                throw new IllegalArgumentException("no " + timestampField + " value");
+            }
+            lastModified = Timestamps.parse(rawTimestamp);
+            String future = TimestampRules.tooFarInFuture(lastModified, clock, maxClockSkew, timestampField);
+            if (future != null) {
+                throw new IllegalArgumentException(future);
+            }
+            Map<String, DataType> columns = table.columns();
+            for (Map.Entry<String, Object> f : fields.entrySet()) {
+                DataType type = columns.get(f.getKey());
+                if (type != null) {
+                    try {
+                        f.setValue(CqlJsonValues.canonical(type, f.getValue()));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("field " + f.getKey() + ": " + e.getMessage(), e);
+                    }
+                }
+            }
         } catch (IllegalArgumentException e) {
-            LOG.warn("Skipping Elasticsearch document {}: {}", hit.id(), e.getMessage());
+            deadLetters.reject(Side.ELASTICSEARCH, docId, e.getMessage(), source);
             return null;
         }
-        source.remove(idField);
-        return new SyncRecord(id, lastModified, source, Side.ELASTICSEARCH);
+        SyncRecord.Stamp stamp = seqNo == null || primaryTerm == null ? null
+                : SyncRecord.Stamp.elasticsearch(seqNo, primaryTerm);
+        return new SyncRecord(id, lastModified, fields, Side.ELASTICSEARCH, stamp);
     }
 
     /** The document source: every field plus the timestamp; the id travels as the document {@code _id}. */
@@ -55,5 +88,17 @@ public class ElasticsearchRecordMapper {
         Map<String, Object> doc = new LinkedHashMap<>(record.fields());
         doc.put(timestampField, Timestamps.format(record.lastModified()));
         return doc;
+    }
+
+    private static UUID uuid(String docId) {
+        try {
+            UUID id = UUID.fromString(docId);
+            if (!id.toString().equals(docId)) {
+                throw new IllegalArgumentException();
+            }
+            return id;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("_id '" + docId + "' is not a UUID in canonical lower-case form");
+        }
     }
 }

@@ -7,12 +7,16 @@ import org.apache.camel.Exchange;
  * Aggregates the versions of one record (correlated by id) read from both stores: the body becomes
  * the version with the newest {@code last_modified}. Equal timestamps with different content are
  * settled by the configured tie-breaker side. The exchange property {@link #IN_SYNC} tells whether
- * both stores already hold the winning version, in which case nothing needs to be written.
+ * both stores already hold the winning version, in which case nothing needs to be written;
+ * {@link #REPLACING} holds the losing copy (the one the winner will overwrite), or nothing when the
+ * other store does not have the record.
  */
 public class NewestWinsAggregationStrategy implements AggregationStrategy {
 
     /** Exchange property: true when both sides hold the same version (nothing to write). */
     public static final String IN_SYNC = "syncInSync";
+    /** Exchange property: the other store's copy that the winner replaces. */
+    public static final String REPLACING = "syncReplacing";
 
     private final Side tieBreaker;
 
@@ -33,7 +37,9 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
             oldExchange.getMessage().setBody(newest(a, b));
             return oldExchange;
         }
-        oldExchange.getMessage().setBody(newest(a, b));
+        SyncRecord winner = newest(a, b);
+        oldExchange.getMessage().setBody(winner);
+        oldExchange.setProperty(REPLACING, winner == a ? b : a);
         oldExchange.setProperty(IN_SYNC, a.sameVersionAs(b));
         return oldExchange;
     }

@@ -12,13 +12,40 @@ import java.util.UUID;
  * one store. {@code fields} holds every column/field other than the id and the timestamp, as
  * JSON-ready values (strings, numbers, booleans, lists, maps, null), whatever the table's schema.
  */
-public record SyncRecord(UUID id, Instant lastModified, Map<String, Object> fields, Side side) {
+public record SyncRecord(UUID id, Instant lastModified, Map<String, Object> fields, Side side, Stamp stamp) {
 
     public SyncRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(lastModified, "lastModified");
         Objects.requireNonNull(fields, "fields");
         Objects.requireNonNull(side, "side");
+    }
+
+    public SyncRecord(UUID id, Instant lastModified, Map<String, Object> fields, Side side) {
+        this(id, lastModified, fields, side, null);
+    }
+
+    /**
+     * A copy that exists in its store but cannot be synced as it is (already reported to the dead
+     * letters): it loses to any valid version, which then replaces it (conditionally, by its stamp).
+     */
+    public static SyncRecord unusable(UUID id, Side side, Stamp stamp) {
+        return new SyncRecord(id, Instant.MIN, Map.of(), side, stamp);
+    }
+
+    /**
+     * Where this copy stands in its own store, so that a write over it can be made conditional:
+     * Elasticsearch's sequence number and primary term, or Cassandra's write time (microseconds).
+     */
+    public record Stamp(long seqNo, long primaryTerm, long writeTimeMicros) {
+
+        public static Stamp elasticsearch(long seqNo, long primaryTerm) {
+            return new Stamp(seqNo, primaryTerm, -1);
+        }
+
+        public static Stamp cassandra(long writeTimeMicros) {
+            return new Stamp(-1, -1, writeTimeMicros);
+        }
     }
 
     /** Same timestamp and same values; a field that is null on one side and absent on the other counts as equal. */
@@ -40,10 +67,13 @@ public record SyncRecord(UUID id, Instant lastModified, Map<String, Object> fiel
         return true;
     }
 
-    /** Numbers compare by value (a bigint 7 read from Cassandra equals a 7 parsed from JSON). */
+    /** Numbers compare by value (a bigint 7 read from Cassandra equals a 7 parsed from JSON); sets ignore order. */
     private static boolean sameValue(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
             return new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString())) == 0;
+        }
+        if (a instanceof java.util.Set<?> x && b instanceof java.util.Set<?> y) {
+            return x.equals(y);
         }
         if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
             return sameValues(x, y);

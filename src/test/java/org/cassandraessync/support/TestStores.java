@@ -71,7 +71,13 @@ public final class TestStores implements AutoCloseable {
         p.put("sync.cassandra.table", table);
         p.put("sync.elasticsearch.index", index);
         p.put("sync.period", "500ms");
+        p.put("sync.state-dir", stateDir().toString());
         return p;
+    }
+
+    /** This test's checkpoint and dead-letter folder. */
+    public java.nio.file.Path stateDir() {
+        return java.nio.file.Path.of("target", "it-state", keyspace);
     }
 
     /** Creates this test's keyspace and a table with the given extra columns (e.g. "name text"). */

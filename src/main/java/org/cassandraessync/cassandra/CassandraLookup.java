@@ -1,0 +1,63 @@
+package org.cassandraessync.cassandra;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
+
+/**
+ * The current Cassandra copies of a page of records: one prepared single-partition read per id,
+ * issued asynchronously with bounded concurrency (cheaper for the cluster than a large IN).
+ */
+public class CassandraLookup {
+
+    static final int MAX_IN_FLIGHT = 64;
+
+    private final CqlSession session;
+    private final CassandraTable table;
+    private final CassandraRecordMapper mapper;
+    private final String idColumn;
+
+    public CassandraLookup(CqlSession session, CassandraTable table, CassandraRecordMapper mapper, String idColumn) {
+        this.session = session;
+        this.table = table;
+        this.mapper = mapper;
+        this.idColumn = idColumn;
+    }
+
+    public List<SyncRecord> find(Collection<UUID> ids) {
+        PreparedStatement select = session.prepare("SELECT " + table.selectList() + " FROM " + table.qualifiedName()
+                + " WHERE " + CassandraTable.quoted(idColumn) + " = ?");
+        Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
+        List<CompletableFuture<Row>> reads = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            permits.acquireUninterruptibly();
+            CompletionStage<AsyncResultSet> read = session.executeAsync(select.bind(id)
+                    .setTimeout(Duration.ofSeconds(10)));
+            reads.add(read.<Row>thenApply(AsyncResultSet::one).whenComplete((r, e) -> permits.release())
+                    .toCompletableFuture());
+        }
+        List<SyncRecord> found = new ArrayList<>();
+        for (CompletableFuture<Row> read : reads) {
+            Row row = read.join();
+            if (row != null) {
+                SyncRecord r = mapper.fromRow(row);
+                found.add(r != null ? r : SyncRecord.unusable(row.getUuid(CassandraTable.quoted(idColumn)),
+                        Side.CASSANDRA, row.isNull(CassandraTable.WRITE_TIME) ? null
+                                : SyncRecord.Stamp.cassandra(row.getLong(CassandraTable.WRITE_TIME))));
+            }
+        }
+        return found;
+    }
+}

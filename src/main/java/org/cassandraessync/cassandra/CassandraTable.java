@@ -1,0 +1,72 @@
+package org.cassandraessync.cassandra;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import com.datastax.oss.driver.api.core.type.DataType;
+
+/**
+ * The synchronized table as the driver's schema metadata describes it right now: its columns and
+ * their types are discovered, never declared, and follow schema changes while the daemon runs.
+ */
+public class CassandraTable {
+
+    /** Alias of the timestamp column's write time in every SELECT the daemon issues. */
+    public static final String WRITE_TIME = "sync_writetime";
+
+    private final CqlSession session;
+    private final String keyspace;
+    private final String table;
+    private final String timestampColumn;
+
+    public CassandraTable(CqlSession session, String keyspace, String table, String timestampColumn) {
+        this.session = session;
+        this.keyspace = keyspace;
+        this.table = table;
+        this.timestampColumn = timestampColumn;
+    }
+
+    public TableMetadata metadata() {
+        return session.getMetadata().getKeyspace(keyspace).flatMap(k -> k.getTable(table))
+                .orElseThrow(() -> new IllegalStateException("Cassandra table " + qualifiedName() + " not found"));
+    }
+
+    /** Column name → type, in the table's order. */
+    public Map<String, DataType> columns() {
+        Map<String, DataType> columns = new LinkedHashMap<>();
+        for (ColumnMetadata c : metadata().getColumns().values()) {
+            columns.put(c.getName().asInternal(), c.getType());
+        }
+        return columns;
+    }
+
+    public String qualifiedName() {
+        return keyspace + "." + table;
+    }
+
+    /** {@code "a", "b", ..., writetime("last_modified") AS sync_writetime}. */
+    public String selectList() {
+        return metadata().getColumns().keySet().stream().map(id -> id.asCql(true)).collect(Collectors.joining(", "))
+                + ", writetime(" + quoted(timestampColumn) + ") AS " + WRITE_TIME;
+    }
+
+    /** True when a storage-attached index on the timestamp column lets changes be found by range. */
+    public boolean hasTimestampIndex() {
+        return metadata().getIndexes().values().stream()
+                .anyMatch(i -> i.getClassName().map(c -> c.contains("StorageAttachedIndex")).orElse(false)
+                        && unquote(i.getTarget()).equals(timestampColumn));
+    }
+
+    static String quoted(String internalName) {
+        return CqlIdentifier.fromInternal(internalName).asCql(true);
+    }
+
+    private static String unquote(String target) {
+        return target.startsWith("\"") && target.endsWith("\"") ? target.substring(1, target.length() - 1) : target;
+    }
+}

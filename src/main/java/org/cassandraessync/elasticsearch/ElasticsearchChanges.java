@@ -1,0 +1,149 @@
+package org.cassandraessync.elasticsearch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.cycle.SyncWindow;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.record.Timestamps;
+
+/**
+ * Reads the Elasticsearch side of a cycle's window in pages of {@code sync.batch-size} documents:
+ * a range query on the timestamp field inside a point-in-time, sorted by timestamp then
+ * {@code _shard_doc} and paged with {@code search_after}, so every matching document is seen
+ * exactly once even when many share a timestamp, and never only the first 10 hits. The first
+ * cycle (no checkpoint) reads every document the same way.
+ *
+ * <p>Why not camel-elasticsearch here: its Search operation drops {@code pit}, {@code sort} and
+ * {@code search_after} from the request.
+ */
+public class ElasticsearchChanges {
+
+    private static final String KEEP_ALIVE = "2m";
+
+    private final ElasticsearchClient client;
+    private final ElasticsearchRecordMapper mapper;
+    private final SyncCycle cycle;
+    private final String index;
+    private final String timestampField;
+    private final int batchSize;
+
+    public ElasticsearchChanges(ElasticsearchClient client, ElasticsearchRecordMapper mapper, SyncCycle cycle,
+            String index, String timestampField, int batchSize) {
+        this.client = client;
+        this.mapper = mapper;
+        this.cycle = cycle;
+        this.index = index;
+        this.timestampField = timestampField;
+        this.batchSize = batchSize;
+    }
+
+    /** The changes of the current cycle's Elasticsearch window, one page of records at a time. */
+    public Iterator<List<SyncRecord>> pages() {
+        SyncWindow window = cycle.window(Side.ELASTICSEARCH);
+        Query query = window.isFull()
+                ? Query.of(q -> q.matchAll(m -> m))
+                : Query.of(q -> q.range(r -> r.date(d -> d.field(timestampField)
+                        .gt(Timestamps.format(window.after())))));
+        return new Iterator<>() {
+            private String pit;
+            private List<FieldValue> searchAfter;
+            private boolean exhausted;
+            private List<SyncRecord> next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && !exhausted) {
+                    List<SyncRecord> page = fetch();
+                    if (!page.isEmpty()) {
+                        next = page;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public List<SyncRecord> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<SyncRecord> page = next;
+                next = null;
+                return page;
+            }
+
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            private List<SyncRecord> fetch() {
+                try {
+                    if (pit == null) {
+                        pit = client.openPointInTime(p -> p.index(index).keepAlive(k -> k.time(KEEP_ALIVE))).id();
+                    }
+                    String currentPit = pit;
+                    SearchResponse<Map> response = client.search(s -> {
+                        s.pit(p -> p.id(currentPit).keepAlive(k -> k.time(KEEP_ALIVE)))
+                                .query(query)
+                                .size(batchSize)
+                                .seqNoPrimaryTerm(true)
+                                .trackTotalHits(t -> t.enabled(false))
+                                .sort(o -> o.field(f -> f.field(timestampField).order(SortOrder.Asc)
+                                        .missing(FieldValue.of("_last"))))
+                                .sort(o -> o.field(f -> f.field("_shard_doc").order(SortOrder.Asc)));
+                        if (searchAfter != null) {
+                            s.searchAfter(searchAfter);
+                        }
+                        return s;
+                    }, Map.class);
+                    if (response.pitId() != null) {
+                        pit = response.pitId();
+                    }
+                    List<Hit<Map>> hits = response.hits().hits();
+                    List<SyncRecord> page = new ArrayList<>(hits.size());
+                    for (Hit<Map> hit : hits) {
+                        SyncRecord r = mapper.fromDocument(hit.id(), hit.source(), hit.seqNo(), hit.primaryTerm());
+                        if (r != null) {
+                            page.add(r);
+                        }
+                    }
+                    if (hits.size() < batchSize) {
+                        finish();
+                    } else {
+                        searchAfter = hits.get(hits.size() - 1).sort();
+                    }
+                    return page;
+                } catch (IOException e) {
+                    finish();
+                    throw new UncheckedIOException("Elasticsearch search on " + index + " failed: " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    finish();
+                    throw e;
+                }
+            }
+
+            private void finish() {
+                exhausted = true;
+                if (pit != null) {
+                    String closing = pit;
+                    pit = null;
+                    try {
+                        client.closePointInTime(c -> c.id(closing));
+                    } catch (IOException | RuntimeException e) {
+                        // an unclosed point-in-time expires by itself after its keep-alive
+                    }
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package org.cassandraessync.elasticsearch;
+
+import java.util.List;
+
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import org.cassandraessync.cycle.PendingWrite;
+import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.state.DeadLetters;
+
+/**
+ * Turns winners into one bulk request for camel-elasticsearch's Bulk operation, every item with an
+ * explicit {@code _id} and a precondition: {@code create} when the document did not exist, else
+ * {@code index} with the {@code if_seq_no}/{@code if_primary_term} of the copy that was compared.
+ * A document changed in between is never overwritten: the item fails with 409 and the record is
+ * decided again next cycle. Then reads the per-item results.
+ */
+public class ElasticsearchWriter {
+
+    private final ElasticsearchRecordMapper mapper;
+    private final SyncCycle cycle;
+    private final DeadLetters deadLetters;
+    private final String index;
+
+    public ElasticsearchWriter(ElasticsearchRecordMapper mapper, SyncCycle cycle, DeadLetters deadLetters,
+            String index) {
+        this.mapper = mapper;
+        this.cycle = cycle;
+        this.deadLetters = deadLetters;
+        this.index = index;
+    }
+
+    /** The bulk request for these writes, or null when there is nothing to write. */
+    public BulkRequest.Builder bulk(List<PendingWrite> writes) {
+        if (writes.isEmpty()) {
+            return null;
+        }
+        BulkRequest.Builder bulk = new BulkRequest.Builder();
+        for (PendingWrite w : writes) {
+            String id = w.record().id().toString();
+            Object doc = mapper.toDocument(w.record());
+            SyncRecord.Stamp stamp = w.replacing() == null ? null : w.replacing().stamp();
+            if (stamp == null) {
+                bulk.operations(BulkOperation.of(o -> o.create(c -> c.index(index).id(id).document(doc))));
+            } else {
+                bulk.operations(BulkOperation.of(o -> o.index(i -> i.index(index).id(id).document(doc)
+                        .ifSeqNo(stamp.seqNo()).ifPrimaryTerm(stamp.primaryTerm()))));
+            }
+        }
+        return bulk;
+    }
+
+    /**
+     * Accounts for each item of the bulk response (same order as the writes): written, refused
+     * because the target changed (retried next cycle), or rejected by the index (dead letters).
+     * Overload or unavailability fails the cycle so that it is retried as a whole.
+     */
+    public void applied(List<PendingWrite> writes, List<BulkResponseItem> items) {
+        for (int i = 0; i < items.size(); i++) {
+            BulkResponseItem item = items.get(i);
+            PendingWrite w = writes.get(i);
+            if (item.error() == null) {
+                cycle.written(w);
+            } else if (item.status() == 409) {
+                cycle.conflict(w);
+            } else if (item.status() != 400) {
+                throw new IllegalStateException("Elasticsearch refused a bulk write (" + item.status() + " "
+                        + item.error().type() + "): " + item.error().reason());
+            } else {
+                deadLetters.reject(w.record().side(), w.record().id(), "Elasticsearch refused the document ("
+                        + item.error().type() + "): " + item.error().reason(), mapper.toDocument(w.record()));
+            }
+        }
+    }
+}
