@@ -77,7 +77,8 @@ public class CassandraRecordMapper {
      */
     public List<Object> toInsertParameters(PendingWrite write) throws JsonProcessingException {
         SyncRecord record = write.record();
-        Map<String, Object> row = new LinkedHashMap<>(record.fields());
+        Map<String, Object> row = new LinkedHashMap<>();
+        record.fields().forEach((k, v) -> row.put(k, CqlJsonValues.forInsertJson(v)));
         row.put(idColumn, record.id().toString());
         row.put(timestampColumn, Timestamps.format(record.lastModified()));
         long micros = TimeUnit.MILLISECONDS.toMicros(record.lastModified().toEpochMilli());

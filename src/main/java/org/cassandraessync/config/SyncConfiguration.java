@@ -8,7 +8,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.cassandraessync.cassandra.CassandraChanges;
 import org.cassandraessync.cassandra.CassandraLookup;
 import org.cassandraessync.cassandra.CassandraRecordMapper;
@@ -24,6 +23,7 @@ import org.cassandraessync.elasticsearch.ElasticsearchRecordMapper;
 import org.cassandraessync.elasticsearch.ElasticsearchWriter;
 import org.cassandraessync.record.Json;
 import org.cassandraessync.record.NewestWinsAggregationStrategy;
+import org.cassandraessync.schema.SchemaEvolution;
 import org.cassandraessync.state.CheckpointStore;
 import org.cassandraessync.state.DeadLetters;
 
@@ -87,11 +87,11 @@ public class SyncConfiguration implements CamelConfiguration {
                 new CassandraLookup(clients.cassandra(), table, cassandraMapper, settings.idField()),
                 new ElasticsearchLookup(clients.elasticsearch(), elasticsearchMapper, settings.elasticsearchIndex())));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));
-        // The aggregator hands completed groups to its own thread by default; the cycle must see
-        // every planned write before it drains them, so completion runs in the caller's thread.
-        registry.bind("callerThread", new SynchronousExecutorService());
-        registry.bind("elasticsearchWriter", new ElasticsearchWriter(elasticsearchMapper, cycle, deadLetters,
+        registry.bind("elasticsearchWriter", new ElasticsearchWriter(clients.elasticsearch(), elasticsearchMapper, cycle, deadLetters,
                 settings.elasticsearchIndex()));
+        registry.bind("schemaEvolution", new SchemaEvolution(clients.cassandra(), table, clients.elasticsearch(),
+                settings.elasticsearchIndex(), java.util.Set.of(settings.idField(), settings.timestampField()),
+                settings.cassandraSchemaEvolution(), deadLetters));
         registry.bind("cassandraWriter", new CassandraWriter(clients.cassandra(), table, cassandraMapper, cycle,
                 deadLetters, CASSANDRA_WRITES_IN_FLIGHT));
     }

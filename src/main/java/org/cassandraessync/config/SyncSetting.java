@@ -24,6 +24,8 @@ public enum SyncSetting {
             "Password of `sync.cassandra.username`."),
     CASSANDRA_REPLICATION_FACTOR("sync.cassandra.replication-factor", "1",
             "Replication factor (SimpleStrategy) used only when the daemon creates the keyspace."),
+    CASSANDRA_SCHEMA_EVOLUTION("sync.cassandra.schema-evolution", "add-columns",
+            "A field that exists only in Elasticsearch: `add-columns` (new column, type from the index mapping), `ignore` (dropped), `reject` (dead letter)."),
     ELASTICSEARCH_HOSTS("sync.elasticsearch.hosts", "http://127.0.0.1:9200",
             "Comma-separated URLs of Elasticsearch nodes (`http://` or `https://`)."),
     ELASTICSEARCH_INDEX("sync.elasticsearch.index", "records",

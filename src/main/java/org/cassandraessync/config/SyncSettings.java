@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.apache.camel.util.TimeUtils;
 import org.cassandraessync.record.Side;
+import org.cassandraessync.schema.SchemaEvolution;
 
 /**
  * The validated configuration: every {@link SyncSetting} read once, parsed into its type, and
@@ -26,6 +27,7 @@ public record SyncSettings(
         String cassandraTable,
         Optional<Credentials> cassandraCredentials,
         int cassandraReplicationFactor,
+        SchemaEvolution.Mode cassandraSchemaEvolution,
         List<URI> elasticsearchHosts,
         String elasticsearchIndex,
         Optional<Credentials> elasticsearchCredentials,
@@ -64,6 +66,7 @@ public record SyncSettings(
         var table = r.get(SyncSetting.CASSANDRA_TABLE, SyncSettings::cqlIdentifier);
         var cassandraCredentials = r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD);
         var replicationFactor = r.get(SyncSetting.CASSANDRA_REPLICATION_FACTOR, SyncSettings::positiveInt);
+        var schemaEvolution = r.get(SyncSetting.CASSANDRA_SCHEMA_EVOLUTION, SyncSettings::schemaEvolution);
         var hosts = r.get(SyncSetting.ELASTICSEARCH_HOSTS, SyncSettings::urls);
         var index = r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName);
         var esCredentials = r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD);
@@ -81,7 +84,7 @@ public record SyncSettings(
             throw new InvalidConfigurationException(r.problems);
         }
         return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, replicationFactor,
-                hosts, index, esCredentials, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
+                schemaEvolution, hosts, index, esCredentials, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
                 timestampField, tieBreaker, createSchema);
     }
 
@@ -158,6 +161,15 @@ public record SyncSettings(
             case "true" -> true;
             case "false" -> false;
             default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    static SchemaEvolution.Mode schemaEvolution(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "add-columns" -> SchemaEvolution.Mode.ADD_COLUMNS;
+            case "ignore" -> SchemaEvolution.Mode.IGNORE;
+            case "reject" -> SchemaEvolution.Mode.REJECT;
+            default -> throw new IllegalArgumentException("expected add-columns, ignore or reject");
         };
     }
 

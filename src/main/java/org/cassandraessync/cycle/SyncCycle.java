@@ -27,6 +27,7 @@ public class SyncCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCycle.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Duration DECISION_TIMEOUT = Duration.ofMinutes(1);
 
     private final CheckpointStore checkpoints;
     private final DeadLetters deadLetters;
@@ -41,6 +42,8 @@ public class SyncCycle {
     private final Counts total = new Counts();
     private final Map<Side, SyncWindow> windows = new EnumMap<>(Side.class);
     private final Map<Side, Instant> holdBack = new EnumMap<>(Side.class);
+    private final AtomicLong decisions = new AtomicLong();
+    private long expectedDecisions;
     private volatile long startNanos;
     private volatile long rejectedAtStart;
     private volatile CycleSummary last;
@@ -108,11 +111,18 @@ public class SyncCycle {
         return windows.get(side);
     }
 
-    /** Counts a page of changes read from one side and passes it on. */
+    /**
+     * Counts a page of changes read from one side and passes it on; the page's ids are the
+     * decisions {@link #awaitDecisions} then waits for.
+     */
     public List<SyncRecord> pageRead(List<SyncRecord> page) {
         for (SyncRecord r : page) {
             counter(current, r.side(), true).incrementAndGet();
             counter(total, r.side(), true).incrementAndGet();
+        }
+        synchronized (decisions) {
+            expectedDecisions = page.stream().map(SyncRecord::id).distinct().count();
+            decisions.set(0);
         }
         return page;
     }
@@ -120,12 +130,39 @@ public class SyncCycle {
     /** Queues the winning version for the side that lacks it, with the copy it replaces there. */
     public void planWrite(SyncRecord winner, SyncRecord replacing) {
         (winner.side() == Side.CASSANDRA ? toElasticsearch : toCassandra).add(new PendingWrite(winner, replacing));
+        decided();
     }
 
     /** Both stores already hold the same version: nothing to write. */
     public void unchanged() {
         current.unchanged.incrementAndGet();
         total.unchanged.incrementAndGet();
+        decided();
+    }
+
+    private void decided() {
+        synchronized (decisions) {
+            decisions.incrementAndGet();
+            decisions.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the aggregator (which hands completed groups to its own thread) has decided every
+     * record of the current page, so that the writes that follow see all of them.
+     */
+    public void awaitDecisions() throws InterruptedException {
+        long deadline = System.nanoTime() + DECISION_TIMEOUT.toNanos();
+        synchronized (decisions) {
+            while (decisions.get() < expectedDecisions) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the newest-wins aggregation decided " + decisions.get() + " of "
+                            + expectedDecisions + " records of a page within " + DECISION_TIMEOUT.toSeconds() + " s");
+                }
+                decisions.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     /** The queued writes for one target side, handed over once. */

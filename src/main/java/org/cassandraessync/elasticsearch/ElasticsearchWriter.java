@@ -1,6 +1,10 @@
 package org.cassandraessync.elasticsearch;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
@@ -11,11 +15,16 @@ import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.state.DeadLetters;
 
 /**
- * Turns winners into one bulk request for camel-elasticsearch's Bulk operation, every item with an
- * explicit {@code _id} and a precondition: {@code create} when the document did not exist, else
+ * Writes winners to Elasticsearch in one bulk request per page, every item with an explicit
+ * {@code _id} and a precondition: {@code create} when the document did not exist, else
  * {@code index} with the {@code if_seq_no}/{@code if_primary_term} of the copy that was compared.
  * A document changed in between is never overwritten: the item fails with 409 and the record is
- * decided again next cycle. Then reads the per-item results.
+ * decided again next cycle.
+ *
+ * <p>Why not camel-elasticsearch's Bulk operation here: its producer is asynchronous and resumes
+ * the route on the HTTP client's I/O thread; the rest of the cycle (more synchronous searches and
+ * look-ups on the same client) then runs on, or waits for, that thread. A cycle that stays on its
+ * own thread from start to end is simpler to reason about and cannot stall that way.
  */
 public class ElasticsearchWriter {
 
@@ -24,19 +33,49 @@ public class ElasticsearchWriter {
     private final DeadLetters deadLetters;
     private final String index;
 
-    public ElasticsearchWriter(ElasticsearchRecordMapper mapper, SyncCycle cycle, DeadLetters deadLetters,
-            String index) {
+    private final ElasticsearchClient client;
+    private volatile boolean wroteSinceRefresh;
+
+    public ElasticsearchWriter(ElasticsearchClient client, ElasticsearchRecordMapper mapper, SyncCycle cycle,
+            DeadLetters deadLetters, String index) {
+        this.client = client;
         this.mapper = mapper;
         this.cycle = cycle;
         this.deadLetters = deadLetters;
         this.index = index;
     }
 
-    /** The bulk request for these writes, or null when there is nothing to write. */
-    public BulkRequest.Builder bulk(List<PendingWrite> writes) {
+    /** Writes the page's winners in one bulk request and accounts for every item. */
+    public void write(List<PendingWrite> writes) {
         if (writes.isEmpty()) {
-            return null;
+            return;
         }
+        try {
+            wroteSinceRefresh = true;
+            applied(writes, client.bulk(bulk(writes).build()).items());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes this cycle's writes visible to searches before the Elasticsearch side is read, so that
+     * the read sees their current sequence numbers instead of stale copies (one refresh per cycle,
+     * only when something was written).
+     */
+    public void refreshIfWritten() {
+        if (!wroteSinceRefresh) {
+            return;
+        }
+        try {
+            client.indices().refresh(r -> r.index(index));
+            wroteSinceRefresh = false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Elasticsearch refresh of " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    BulkRequest.Builder bulk(List<PendingWrite> writes) {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         for (PendingWrite w : writes) {
             String id = w.record().id().toString();
@@ -57,7 +96,7 @@ public class ElasticsearchWriter {
      * because the target changed (retried next cycle), or rejected by the index (dead letters).
      * Overload or unavailability fails the cycle so that it is retried as a whole.
      */
-    public void applied(List<PendingWrite> writes, List<BulkResponseItem> items) {
+    void applied(List<PendingWrite> writes, List<BulkResponseItem> items) {
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
             PendingWrite w = writes.get(i);

@@ -156,6 +156,10 @@ final class CassandraServer implements AutoCloseable {
                 """.formatted(logs);
     }
 
+    void freeze(boolean frozen) {
+        process.signal(frozen ? "STOP" : "CONT");
+    }
+
     @Override
     public void close() {
         process.close();

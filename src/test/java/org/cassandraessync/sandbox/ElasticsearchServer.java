@@ -120,6 +120,10 @@ final class ElasticsearchServer implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    void freeze(boolean frozen) {
+        process.signal(frozen ? "STOP" : "CONT");
+    }
+
     @Override
     public void close() {
         process.close();

@@ -74,6 +74,26 @@ public final class Sandbox implements AutoCloseable {
         return elasticsearchVersion;
     }
 
+    /**
+     * Makes a store unreachable (its processes frozen with SIGSTOP: connections hang, nothing
+     * answers) until {@link #thaw} is called.
+     */
+    public void freeze(String store) {
+        server(store).accept(true);
+    }
+
+    public void thaw(String store) {
+        server(store).accept(false);
+    }
+
+    private java.util.function.Consumer<Boolean> server(String store) {
+        return switch (store) {
+            case "cassandra" -> cassandra::freeze;
+            case "elasticsearch" -> elasticsearch::freeze;
+            default -> throw new IllegalArgumentException(store);
+        };
+    }
+
     /** The daemon's connection settings pointing at this sandbox. */
     public Map<String, String> connectionProperties() {
         Map<String, String> p = new LinkedHashMap<>();

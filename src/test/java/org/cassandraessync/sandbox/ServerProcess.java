@@ -111,6 +111,20 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: it keeps its sockets but answers nothing. */
+    void signal(String signal) {
+        for (ProcessHandle p : process.descendants().toList()) {
+            try {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

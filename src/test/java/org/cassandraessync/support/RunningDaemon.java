@@ -39,6 +39,10 @@ public final class RunningDaemon implements AutoCloseable {
         }
     }
 
+    public org.apache.camel.CamelContext context() {
+        return main.getCamelContext();
+    }
+
     public SyncCycle cycle() {
         return main.getCamelContext().getRegistry().lookupByNameAndType("syncCycle", SyncCycle.class);
     }

@@ -12,7 +12,17 @@ import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import org.cassandraessync.cassandra.CassandraChanges;
+import org.cassandraessync.cassandra.CassandraRecordMapper;
+import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.elasticsearch.ElasticsearchChanges;
+import org.cassandraessync.elasticsearch.ElasticsearchRecordMapper;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.DeadLetters;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.sandbox.Sandbox;
 
@@ -80,10 +90,14 @@ public final class TestStores implements AutoCloseable {
         return java.nio.file.Path.of("target", "it-state", keyspace);
     }
 
-    /** Creates this test's keyspace and a table with the given extra columns (e.g. "name text"). */
-    public void createTable(String... extraColumns) {
+    public void createKeyspace() {
         cql("CREATE KEYSPACE IF NOT EXISTS " + keyspace
                 + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    }
+
+    /** Creates this test's keyspace and a table with the given extra columns (e.g. "name text"). */
+    public void createTable(String... extraColumns) {
+        createKeyspace();
         StringBuilder ddl = new StringBuilder("CREATE TABLE " + qualifiedTable() + " (id uuid PRIMARY KEY, last_modified timestamp");
         for (String column : extraColumns) {
             ddl.append(", ").append(column);
@@ -143,6 +157,54 @@ public final class TestStores implements AutoCloseable {
             return response.found() ? Optional.of((Map<String, Object>) response.source()) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every record of each store, read with the daemon's own readers over a full window (so both
+     * sides are normalized exactly as the sync sees them).
+     */
+    public Map<Side, Map<UUID, SyncRecord>> readBothStores() {
+        SyncSettings settings = SyncSettings.from(k -> Optional.ofNullable(daemonProperties().get(k)));
+        java.nio.file.Path scratch = stateDir().resolveSibling(keyspace + "-comparison");
+        com.fasterxml.jackson.databind.ObjectMapper json = org.cassandraessync.record.Json.newMapper();
+        DeadLetters deadLetters = new DeadLetters(scratch, json);
+        SyncCycle fullWindow = new SyncCycle(new CheckpointStore(scratch, "none", json), deadLetters,
+                java.time.Duration.ZERO, java.time.Duration.ofSeconds(1), java.time.Clock.systemUTC());
+        fullWindow.begin();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        CassandraTable table = new CassandraTable(cassandra(), keyspace, this.table, "last_modified");
+        CassandraRecordMapper cassandraMapper = new CassandraRecordMapper("id", "last_modified", json, deadLetters,
+                settings.maxClockSkew(), clock);
+        ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper("id", "last_modified", table,
+                deadLetters, settings.maxClockSkew(), clock);
+        Map<Side, Map<UUID, SyncRecord>> result = new java.util.EnumMap<>(Side.class);
+        result.put(Side.CASSANDRA, collect(new CassandraChanges(cassandra(), table, cassandraMapper, fullWindow,
+                "last_modified", 1000).pages()));
+        refresh();
+        result.put(Side.ELASTICSEARCH, collect(new ElasticsearchChanges(elasticsearch(), elasticsearchMapper,
+                fullWindow, index, "last_modified", 1000).pages()));
+        return result;
+    }
+
+    private static Map<UUID, SyncRecord> collect(java.util.Iterator<java.util.List<SyncRecord>> pages) {
+        Map<UUID, SyncRecord> all = new java.util.HashMap<>();
+        pages.forEachRemaining(page -> page.forEach(r -> all.put(r.id(), r)));
+        return all;
+    }
+
+    /** The full comparison run after each scenario: both stores hold the same records, same values. */
+    public void assertBothStoresHoldTheSameRecords() {
+        Map<Side, Map<UUID, SyncRecord>> both = readBothStores();
+        Map<UUID, SyncRecord> c = both.get(Side.CASSANDRA);
+        Map<UUID, SyncRecord> e = both.get(Side.ELASTICSEARCH);
+        org.assertj.core.api.Assertions.assertThat(e.keySet()).as("ids in Elasticsearch")
+                .containsExactlyInAnyOrderElementsOf(c.keySet());
+        for (Map.Entry<UUID, SyncRecord> entry : c.entrySet()) {
+            SyncRecord other = e.get(entry.getKey());
+            org.assertj.core.api.Assertions.assertThat(entry.getValue().sameVersionAs(other))
+                    .as("record %s: Cassandra %s vs Elasticsearch %s", entry.getKey(), entry.getValue(), other)
+                    .isTrue();
         }
     }
 

@@ -1,0 +1,183 @@
+package org.cassandraessync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import co.elastic.clients.elasticsearch._types.Refresh;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.support.RunningDaemon;
+import org.cassandraessync.support.TestStores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every class of bad input: the record goes to the dead-letter file with its side, id and reason,
+ * the cycle counts it, and the good records of the same batch still sync.
+ */
+class BadInputIT {
+
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    private static TestStores stores(String scenario) {
+        TestStores stores = TestStores.fresh(scenario);
+        stores.createTable("name text", "quantity int");
+        stores.createIndex();
+        return stores;
+    }
+
+    private static UUID goodCassandraRow(TestStores stores) {
+        UUID id = UUID.randomUUID();
+        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                id, NOW, "good");
+        return id;
+    }
+
+    private static void rawDocument(TestStores stores, String id, Map<String, Object> source) {
+        try {
+            stores.elasticsearch().index(i -> i.index(stores.index()).id(id).document(source).refresh(Refresh.True));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> doc(Object lastModified, Object quantity) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (lastModified != null) {
+            d.put("last_modified", lastModified);
+        }
+        d.put("name", "bad");
+        d.put("quantity", quantity);
+        return d;
+    }
+
+    private static List<JsonNode> deadLetters(TestStores stores) {
+        Path file = stores.stateDir().resolve("dead-letters.jsonl");
+        try {
+            ObjectMapper json = new ObjectMapper();
+            return Files.exists(file) ? Files.readAllLines(file).stream().map(l -> {
+                try {
+                    return json.readTree(l);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void assertQuarantined(TestStores stores, String side, String id, String reasonPart) {
+        assertThat(deadLetters(stores)).anySatisfy(line -> {
+            assertThat(line.get("side").asText()).isEqualTo(side);
+            assertThat(line.get("id").asText()).isEqualTo(id);
+            assertThat(line.get("reason").asText()).contains(reasonPart);
+            assertThat(line.get("record").isNull()).isFalse();
+            assertThat(line.get("time").asText()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void document_whose_id_is_not_a_uuid_is_quarantined_and_the_rest_syncs() {
+        try (TestStores stores = stores("bad_id")) {
+            UUID good = goodCassandraRow(stores);
+            rawDocument(stores, "product-42", doc(Timestamps.format(NOW), 1));
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertQuarantined(stores, "elasticsearch", "product-42", "not a UUID");
+            assertThat(cycle.rejected()).isEqualTo(1);
+            assertThat(stores.document(good)).isPresent();
+        }
+    }
+
+    @Test
+    void document_without_last_modified_is_quarantined() {
+        try (TestStores stores = stores("no_ts")) {
+            UUID good = goodCassandraRow(stores);
+            String bad = UUID.randomUUID().toString();
+            rawDocument(stores, bad, doc(null, 1));
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertQuarantined(stores, "elasticsearch", bad, "no last_modified value");
+            assertThat(cycle.rejected()).isEqualTo(1);
+            assertThat(stores.document(good)).isPresent();
+        }
+    }
+
+    @Test
+    void last_modified_too_far_in_the_future_is_quarantined() {
+        try (TestStores stores = stores("future")) {
+            UUID good = goodCassandraRow(stores);
+            UUID bad = UUID.randomUUID();
+            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                    bad, NOW.plus(1, ChronoUnit.DAYS), "from a broken clock");
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertQuarantined(stores, "cassandra", bad.toString(), "in the future (sync.max-clock-skew)");
+            assertThat(cycle.rejected()).isEqualTo(1);
+            assertThat(stores.document(bad)).isEmpty();
+            assertThat(stores.document(good)).isPresent();
+        }
+    }
+
+    @Test
+    void value_that_does_not_fit_the_cassandra_column_is_quarantined_until_fixed() {
+        try (TestStores stores = stores("bad_value")) {
+            UUID good = goodCassandraRow(stores);
+            UUID bad = UUID.randomUUID();
+            rawDocument(stores, bad.toString(), doc(Timestamps.format(NOW), "many"));
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertQuarantined(stores, "elasticsearch", bad.toString(), "field quantity: 'many' is not a valid int");
+            assertThat(cycle.rejected()).isEqualTo(1);
+            assertThat(stores.cassandraRow(bad)).isEmpty();
+            assertThat(stores.document(good)).isPresent();
+
+            // fixed on its side (new last_modified): the next cycle syncs it
+            rawDocument(stores, bad.toString(), doc(Timestamps.format(Instant.now()), 12));
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+            assertThat(stores.cassandraRow(bad)).hasValueSatisfying(r -> assertThat(r.getInt("quantity")).isEqualTo(12));
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void row_the_index_mapping_refuses_is_quarantined() {
+        try (TestStores stores = TestStores.fresh("mapping")) {
+            stores.createTable("name text", "code text");
+            stores.createIndex();
+            try {
+                stores.elasticsearch().indices().putMapping(m -> m.index(stores.index())
+                        .properties("code", p -> p.long_(l -> l)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            UUID good = goodCassandraRow(stores);
+            UUID bad = UUID.randomUUID();
+            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, code) VALUES (?, ?, ?)",
+                    bad, NOW, "not-a-number");
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertQuarantined(stores, "cassandra", bad.toString(), "Elasticsearch refused the document");
+            assertThat(cycle.rejected()).isEqualTo(1);
+            assertThat(stores.document(good)).isPresent();
+            assertThat(stores.document(bad)).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.cassandraessync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.support.RunningDaemon;
+import org.cassandraessync.support.TestStores;
+import org.junit.jupiter.api.Test;
+
+/** The conflict rule on the real stores: whatever happened on which side, both end up with the newest version. */
+class ConvergenceIT {
+
+    private static final Instant T0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
+
+    private static void insertCassandra(TestStores stores, UUID id, Instant lastModified, String name) {
+        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                id, lastModified, name);
+    }
+
+    private static void indexElasticsearch(TestStores stores, UUID id, Instant lastModified, String name) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("last_modified", Timestamps.format(lastModified));
+        doc.put("name", name);
+        stores.index(id, doc);
+    }
+
+    private static TestStores storesWithNameColumn(String scenario) {
+        TestStores stores = TestStores.fresh(scenario);
+        stores.createTable("name text");
+        stores.createIndex();
+        return stores;
+    }
+
+    private static String cassandraName(TestStores stores, UUID id) {
+        return stores.cassandraRow(id).map(r -> r.getString("name")).orElse(null);
+    }
+
+    private static Object elasticsearchName(TestStores stores, UUID id) {
+        return stores.document(id).map(d -> d.get("name")).orElse(null);
+    }
+
+    @Test
+    void new_records_on_both_sides_in_the_same_cycle_reach_the_other_side() {
+        try (TestStores stores = storesWithNameColumn("both_new")) {
+            UUID inCassandra = UUID.randomUUID();
+            UUID inElasticsearch = UUID.randomUUID();
+            insertCassandra(stores, inCassandra, T0, "from cassandra");
+            indexElasticsearch(stores, inElasticsearch, T0, "from elasticsearch");
+            stores.refresh();
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertThat(cycle.writtenElasticsearch()).isEqualTo(1);
+            assertThat(cycle.writtenCassandra()).isEqualTo(1);
+            assertThat(elasticsearchName(stores, inCassandra)).isEqualTo("from cassandra");
+            assertThat(cassandraName(stores, inElasticsearch)).isEqualTo("from elasticsearch");
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void newer_cassandra_version_overwrites_elasticsearch() {
+        try (TestStores stores = storesWithNameColumn("c_newer")) {
+            UUID id = UUID.randomUUID();
+            indexElasticsearch(stores, id, T0, "older in elasticsearch");
+            insertCassandra(stores, id, T0.plusSeconds(1), "newer in cassandra");
+            stores.refresh();
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertThat(elasticsearchName(stores, id)).isEqualTo("newer in cassandra");
+            assertThat(cassandraName(stores, id)).isEqualTo("newer in cassandra");
+            assertThat(cycle.writtenCassandra()).isZero();
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void newer_elasticsearch_version_overwrites_cassandra() {
+        try (TestStores stores = storesWithNameColumn("e_newer")) {
+            UUID id = UUID.randomUUID();
+            // the Cassandra row is written *later* in wall-clock time than its last_modified says
+            insertCassandra(stores, id, T0, "older in cassandra");
+            indexElasticsearch(stores, id, T0.plusSeconds(1), "newer in elasticsearch");
+            stores.refresh();
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertThat(cassandraName(stores, id)).isEqualTo("newer in elasticsearch");
+            assertThat(elasticsearchName(stores, id)).isEqualTo("newer in elasticsearch");
+            assertThat(cycle.writtenElasticsearch()).isZero();
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void updates_after_a_completed_sync_are_propagated_both_ways() {
+        try (TestStores stores = storesWithNameColumn("update");
+                RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
+            UUID id = UUID.randomUUID();
+            insertCassandra(stores, id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "v1");
+            await("v1 in Elasticsearch").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                    .until(() -> elasticsearchName(stores, id), "v1"::equals);
+
+            indexElasticsearch(stores, id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "v2 from elasticsearch");
+            await("v2 in Cassandra").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                    .until(() -> cassandraName(stores, id), "v2 from elasticsearch"::equals);
+
+            insertCassandra(stores, id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "v3 from cassandra");
+            await("v3 in Elasticsearch").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                    .until(() -> elasticsearchName(stores, id), "v3 from cassandra"::equals);
+
+            CycleSummary quiet = daemon.awaitNextFullCycle();
+            assertThat(quiet.writtenCassandra() + quiet.writtenElasticsearch()).as("writes in a quiet cycle").isZero();
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void equal_timestamps_and_equal_content_write_nothing() {
+        try (TestStores stores = storesWithNameColumn("equal")) {
+            UUID id = UUID.randomUUID();
+            insertCassandra(stores, id, T0, "same");
+            indexElasticsearch(stores, id, T0, "same");
+            stores.refresh();
+
+            CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertThat(cycle.writtenCassandra() + cycle.writtenElasticsearch()).isZero();
+            assertThat(cycle.unchanged()).as("seen once from each side").isEqualTo(2);
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void equal_timestamps_and_different_content_follow_the_tie_breaker() {
+        try (TestStores stores = storesWithNameColumn("tie")) {
+            UUID id = UUID.randomUUID();
+            insertCassandra(stores, id, T0, "cassandra's");
+            indexElasticsearch(stores, id, T0, "elasticsearch's");
+            stores.refresh();
+            Map<String, String> properties = new LinkedHashMap<>(stores.daemonProperties());
+            properties.put("sync.tie-breaker", "elasticsearch");
+
+            RunningDaemon.runOneCycle(properties);
+
+            assertThat(cassandraName(stores, id)).isEqualTo("elasticsearch's");
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void a_copied_record_is_never_copied_back() {
+        try (TestStores stores = storesWithNameColumn("no_echo");
+                RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
+            List<UUID> ids = new ArrayList<>();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            for (int i = 0; i < 20; i++) {
+                UUID c = UUID.randomUUID();
+                UUID e = UUID.randomUUID();
+                ids.add(c);
+                ids.add(e);
+                insertCassandra(stores, c, now, "c" + i);
+                indexElasticsearch(stores, e, now, "e" + i);
+            }
+            await("40 records on both stores").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                    .until(() -> ids.stream().allMatch(id -> stores.cassandraRow(id).isPresent()
+                            && stores.document(id).isPresent()));
+            daemon.awaitNextFullCycle();
+            daemon.awaitNextFullCycle();
+
+            CycleSummary totals = daemon.cycle().totals();
+            assertThat(totals.writtenElasticsearch()).as("copies to Elasticsearch").isEqualTo(20);
+            assertThat(totals.writtenCassandra()).as("copies to Cassandra").isEqualTo(20);
+            assertThat(totals.unchanged()).as("re-reads that found both sides equal").isPositive();
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+}

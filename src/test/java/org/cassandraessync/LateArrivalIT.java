@@ -1,0 +1,36 @@
+package org.cassandraessync;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import org.cassandraessync.support.RunningDaemon;
+import org.cassandraessync.support.TestStores;
+import org.junit.jupiter.api.Test;
+
+class LateArrivalIT {
+
+    @Test
+    void record_stamped_before_the_checkpoint_but_inside_the_overlap_window_is_synced() {
+        try (TestStores stores = TestStores.fresh("late")) {
+            stores.createTable("name text");
+            try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
+                Instant late = Instant.now().minusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
+                // a full cycle that started after `late`: the Cassandra checkpoint is now past it
+                daemon.awaitNextFullCycle();
+
+                // a writer whose clock runs 2 s behind (or a write that became visible late)
+                UUID id = UUID.randomUUID();
+                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                        id, late, "late");
+
+                await("late record in Elasticsearch").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                        .until(() -> stores.document(id).isPresent());
+                stores.assertBothStoresHoldTheSameRecords();
+            }
+        }
+    }
+}

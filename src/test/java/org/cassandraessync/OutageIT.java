@@ -1,0 +1,62 @@
+package org.cassandraessync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.support.RunningDaemon;
+import org.cassandraessync.support.TestStores;
+import org.junit.jupiter.api.Test;
+
+/** A store that stops answering for a while: cycles fail and are retried; nothing is lost. */
+class OutageIT {
+
+    private static void outage(String store, TestStores stores, Runnable changeDuringOutage,
+            java.util.function.BooleanSupplier converged) {
+        try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
+            daemon.awaitNextFullCycle();
+            stores.sandbox().freeze(store);
+            try {
+                changeDuringOutage.run();
+                await(store + " outage noticed").atMost(Duration.ofSeconds(90))
+                        .until(() -> daemon.lastCycle() != null && daemon.lastCycle().failed());
+            } finally {
+                stores.sandbox().thaw(store);
+            }
+            await("converged after the outage").ignoreExceptions().atMost(Duration.ofSeconds(120))
+                    .until(converged::getAsBoolean);
+            assertThat(daemon.context().isStarted()).as("daemon still running").isTrue();
+        }
+        stores.assertBothStoresHoldTheSameRecords();
+    }
+
+    @Test
+    void elasticsearch_down_and_back() {
+        try (TestStores stores = TestStores.fresh("es_down")) {
+            stores.createTable("name text");
+            UUID id = UUID.randomUUID();
+            outage("elasticsearch", stores,
+                    () -> stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name)"
+                            + " VALUES (?, ?, ?)", id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "during"),
+                    () -> stores.document(id).isPresent());
+        }
+    }
+
+    @Test
+    void cassandra_down_and_back() {
+        try (TestStores stores = TestStores.fresh("c_down")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            UUID id = UUID.randomUUID();
+            outage("cassandra", stores,
+                    () -> stores.index(id, Map.of("last_modified", Timestamps.format(Instant.now()), "name", "during")),
+                    () -> stores.cassandraRow(id).isPresent());
+        }
+    }
+}

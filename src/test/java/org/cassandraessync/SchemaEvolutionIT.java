@@ -1,0 +1,75 @@
+package org.cassandraessync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import co.elastic.clients.elasticsearch._types.mapping.Property;
+import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.support.RunningDaemon;
+import org.cassandraessync.support.TestStores;
+import org.junit.jupiter.api.Test;
+
+class SchemaEvolutionIT {
+
+    private static final Instant T0 = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+
+    @Test
+    void new_field_in_elasticsearch_becomes_a_cassandra_column() {
+        try (TestStores stores = TestStores.fresh("new_field")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            UUID id = UUID.randomUUID();
+            stores.index(id, Map.of("last_modified", Timestamps.format(T0), "name", "x", "rating", 5,
+                    "verified", true));
+            stores.refresh();
+
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            var row = stores.cassandraRow(id).orElseThrow();
+            assertThat(row.getLong("rating")).isEqualTo(5L);
+            assertThat(row.getBoolean("verified")).isTrue();
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void cassandra_only_column_gets_an_explicit_elasticsearch_mapping() throws IOException {
+        try (TestStores stores = TestStores.fresh("new_column")) {
+            stores.createTable("price decimal", "photo blob", "tags set<text>");
+            stores.createIndex();
+
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            Map<String, Property> mapping = stores.elasticsearch().indices().getMapping(g -> g.index(stores.index()))
+                    .result().values().iterator().next().mappings().properties();
+            assertThat(mapping.get("price").isDouble()).isTrue();
+            assertThat(mapping.get("photo").isKeyword()).as("0x… hex, not base64 binary").isTrue();
+            assertThat(mapping.get("tags").isText()).isTrue();
+        }
+    }
+
+    @Test
+    void with_reject_a_record_with_an_unknown_field_is_quarantined() {
+        try (TestStores stores = TestStores.fresh("reject_field")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            UUID id = UUID.randomUUID();
+            stores.index(id, Map.of("last_modified", Timestamps.format(T0), "name", "x", "surprise", "!"));
+            stores.refresh();
+            Map<String, String> properties = new java.util.HashMap<>(stores.daemonProperties());
+            properties.put("sync.cassandra.schema-evolution", "reject");
+
+            var cycle = RunningDaemon.runOneCycle(properties);
+
+            assertThat(cycle.rejected()).isEqualTo(1);
+            assertThat(stores.cassandraRow(id)).isEmpty();
+            assertThat(stores.cassandra().getMetadata().getKeyspace(stores.keyspace()).orElseThrow()
+                    .getTable(stores.table()).orElseThrow().getColumn("surprise")).isEmpty();
+        }
+    }
+}
