@@ -187,4 +187,25 @@ class ConvergenceIT {
             stores.assertBothStoresHoldTheSameRecords();
         }
     }
+
+    @Test
+    void table_without_a_timestamp_index_is_read_by_full_scan_and_still_syncs_changes() {
+        try (TestStores stores = TestStores.fresh("no_sai")) {
+            stores.createTable("name text"); // no storage-attached index, as on Cassandra 4
+            stores.createIndex();
+            Map<String, String> properties = new LinkedHashMap<>(stores.daemonProperties());
+            properties.put("sync.create-schema", "false");
+            try (RunningDaemon daemon = RunningDaemon.start(properties)) {
+                UUID id = UUID.randomUUID();
+                insertCassandra(stores, id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "scanned");
+                await("row in Elasticsearch").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                        .until(() -> elasticsearchName(stores, id), "scanned"::equals);
+                CycleSummary quiet = daemon.awaitNextFullCycle();
+                assertThat(quiet.writtenCassandra() + quiet.writtenElasticsearch()).isZero();
+            }
+            assertThat(stores.cassandra().getMetadata().getKeyspace(stores.keyspace()).orElseThrow()
+                    .getTable(stores.table()).orElseThrow().getIndexes()).isEmpty();
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
 }

@@ -36,6 +36,10 @@ public final class SandboxDemo {
         properties.put("sync.cassandra.keyspace", "demo");
         properties.put("sync.cassandra.table", "products");
         properties.put("sync.elasticsearch.index", "products");
+        // fresh stores, fresh checkpoints
+        java.nio.file.Path state = java.nio.file.Path.of(System.getProperty("sandbox.dir", "target/sandbox"), "demo-state");
+        SandboxFiles.deleteRecursively(state);
+        properties.put("sync.state-dir", state.toString());
 
         Main daemon;
         try {
