@@ -100,4 +100,42 @@ class RaceIT {
             }
         }
     }
+
+    @Test
+    void with_lightweight_transactions_a_row_changed_in_between_is_kept_whatever_its_write_time()
+            throws Exception {
+        try (TestStores stores = TestStores.fresh("race_lwt")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            UUID id = UUID.randomUUID();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                    id, now.minusSeconds(60), "v1 in cassandra");
+            long writeTime = stores.cassandra().execute("SELECT writetime(name) FROM " + stores.qualifiedTable()
+                    + " WHERE id = ?", id).one().getLong(0);
+            SyncRecord targetAsRead = new SyncRecord(id, now.minusSeconds(60), Map.of("name", "v1 in cassandra"),
+                    Side.CASSANDRA, SyncRecord.Stamp.cassandra(writeTime));
+            SyncRecord winner = new SyncRecord(id, now.plusSeconds(20), Map.of("name", "v2 in elasticsearch"),
+                    Side.ELASTICSEARCH);
+
+            Map<String, String> properties = new java.util.HashMap<>(stores.daemonProperties());
+            properties.put("sync.period", "1h");
+            properties.put("sync.cassandra.write-mode", "lwt");
+            try (RunningDaemon daemon = RunningDaemon.start(properties)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> daemon.lastCycle() != null);
+                // the writer: the newest version, but from a host whose clock lags (low write time)
+                stores.cql("UPDATE " + stores.qualifiedTable() + " USING TIMESTAMP " + (writeTime + 1_000_000)
+                        + " SET last_modified = ?, name = ? WHERE id = ?", now.plusSeconds(30), "v3 in cassandra", id);
+
+                SyncCycle cycle = daemon.cycle();
+                cycle.begin();
+                cycle.planWrite(winner, targetAsRead);
+                daemon.context().createProducerTemplate().sendBody("direct:write-cassandra", null);
+                cycle.finish();
+
+                assertThat(cycle.lastCycle().conflicts()).isEqualTo(1);
+                assertThat(stores.cassandraRow(id).orElseThrow().getString("name")).isEqualTo("v3 in cassandra");
+            }
+        }
+    }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
@@ -12,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.cycle.SyncWindow;
+import org.cassandraessync.record.PageIterator;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 
@@ -58,34 +58,20 @@ public class CassandraChanges {
         ResultSet rows = session.execute(statement);
         // a full scan without the index still only passes on what changed inside the window
         java.time.Instant after = window.after();
-        return new Iterator<>() {
-            private final Iterator<Row> it = rows.iterator();
-            private List<SyncRecord> next;
-
+        Iterator<Row> it = rows.iterator();
+        return new PageIterator<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null && it.hasNext()) {
-                    List<SyncRecord> page = new ArrayList<>(batchSize);
-                    while (page.size() < batchSize && it.hasNext()) {
-                        SyncRecord r = mapper.fromRow(it.next());
-                        if (r != null && (after == null || r.lastModified().isAfter(after))) {
-                            page.add(r);
-                        }
-                    }
-                    if (!page.isEmpty()) {
-                        next = page;
+            protected List<SyncRecord> fetchNext() {
+                if (!it.hasNext()) {
+                    return null;
+                }
+                List<SyncRecord> page = new ArrayList<>(batchSize);
+                for (int n = 0; n < batchSize && it.hasNext(); n++) {
+                    SyncRecord r = mapper.fromRow(it.next());
+                    if (r != null && (after == null || r.lastModified().isAfter(after))) {
+                        page.add(r);
                     }
                 }
-                return next != null;
-            }
-
-            @Override
-            public List<SyncRecord> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                List<SyncRecord> page = next;
-                next = null;
                 return page;
             }
         };

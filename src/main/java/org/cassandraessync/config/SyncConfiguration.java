@@ -93,6 +93,7 @@ public class SyncConfiguration implements CamelConfiguration {
                 settings.elasticsearchIndex(), java.util.Set.of(settings.idField(), settings.timestampField()),
                 settings.cassandraSchemaEvolution(), deadLetters));
         registry.bind("cassandraWriter", new CassandraWriter(clients.cassandra(), table, cassandraMapper, cycle,
-                deadLetters, CASSANDRA_WRITES_IN_FLIGHT));
+                deadLetters, CASSANDRA_WRITES_IN_FLIGHT, settings.cassandraLightweightTransactions(),
+                settings.idField(), settings.timestampField()));
     }
 }

@@ -26,6 +26,8 @@ public enum SyncSetting {
             "Replication factor (SimpleStrategy) used only when the daemon creates the keyspace."),
     CASSANDRA_SCHEMA_EVOLUTION("sync.cassandra.schema-evolution", "add-columns",
             "A field that exists only in Elasticsearch: `add-columns` (new column, type from the index mapping), `ignore` (dropped), `reject` (dead letter)."),
+    CASSANDRA_WRITE_MODE("sync.cassandra.write-mode", "timestamp",
+            "`timestamp`: upserts with `USING TIMESTAMP` above the replaced row's write time (fast). `lwt`: lightweight transactions conditional on the replaced row's `last_modified` (exact under any clock, several times slower)."),
     ELASTICSEARCH_HOSTS("sync.elasticsearch.hosts", "http://127.0.0.1:9200",
             "Comma-separated URLs of Elasticsearch nodes (`http://` or `https://`)."),
     ELASTICSEARCH_INDEX("sync.elasticsearch.index", "records",

@@ -28,6 +28,7 @@ public record SyncSettings(
         Optional<Credentials> cassandraCredentials,
         int cassandraReplicationFactor,
         SchemaEvolution.Mode cassandraSchemaEvolution,
+        boolean cassandraLightweightTransactions,
         List<URI> elasticsearchHosts,
         String elasticsearchIndex,
         Optional<Credentials> elasticsearchCredentials,
@@ -67,6 +68,7 @@ public record SyncSettings(
         var cassandraCredentials = r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD);
         var replicationFactor = r.get(SyncSetting.CASSANDRA_REPLICATION_FACTOR, SyncSettings::positiveInt);
         var schemaEvolution = r.get(SyncSetting.CASSANDRA_SCHEMA_EVOLUTION, SyncSettings::schemaEvolution);
+        var lwt = r.get(SyncSetting.CASSANDRA_WRITE_MODE, SyncSettings::lightweightTransactions);
         var hosts = r.get(SyncSetting.ELASTICSEARCH_HOSTS, SyncSettings::urls);
         var index = r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName);
         var esCredentials = r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD);
@@ -84,7 +86,7 @@ public record SyncSettings(
             throw new InvalidConfigurationException(r.problems);
         }
         return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, replicationFactor,
-                schemaEvolution, hosts, index, esCredentials, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
+                schemaEvolution, lwt, hosts, index, esCredentials, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
                 timestampField, tieBreaker, createSchema);
     }
 
@@ -170,6 +172,14 @@ public record SyncSettings(
             case "ignore" -> SchemaEvolution.Mode.IGNORE;
             case "reject" -> SchemaEvolution.Mode.REJECT;
             default -> throw new IllegalArgumentException("expected add-columns, ignore or reject");
+        };
+    }
+
+    static boolean lightweightTransactions(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "timestamp" -> false;
+            case "lwt" -> true;
+            default -> throw new IllegalArgumentException("expected timestamp or lwt");
         };
     }
 

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
@@ -16,6 +15,7 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.cycle.SyncWindow;
+import org.cassandraessync.record.PageIterator;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.Timestamps;
@@ -58,35 +58,17 @@ public class ElasticsearchChanges {
                 ? Query.of(q -> q.matchAll(m -> m))
                 : Query.of(q -> q.range(r -> r.date(d -> d.field(timestampField)
                         .gt(Timestamps.format(window.after())))));
-        return new Iterator<>() {
+        return new PageIterator<>() {
             private String pit;
             private List<FieldValue> searchAfter;
             private boolean exhausted;
-            private List<SyncRecord> next;
 
             @Override
-            public boolean hasNext() {
-                while (next == null && !exhausted) {
-                    List<SyncRecord> page = fetch();
-                    if (!page.isEmpty()) {
-                        next = page;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public List<SyncRecord> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                List<SyncRecord> page = next;
-                next = null;
-                return page;
-            }
-
             @SuppressWarnings({"unchecked", "rawtypes"})
-            private List<SyncRecord> fetch() {
+            protected List<SyncRecord> fetchNext() {
+                if (exhausted) {
+                    return null;
+                }
                 try {
                     if (pit == null) {
                         pit = client.openPointInTime(p -> p.index(index).keepAlive(k -> k.time(KEEP_ALIVE))).id();
