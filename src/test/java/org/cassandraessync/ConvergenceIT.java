@@ -208,4 +208,21 @@ class ConvergenceIT {
             stores.assertBothStoresHoldTheSameRecords();
         }
     }
+
+    @Test
+    void a_cron_schedule_replaces_the_period() {
+        try (TestStores stores = storesWithNameColumn("cron")) {
+            Map<String, String> properties = new LinkedHashMap<>(stores.daemonProperties());
+            properties.put("sync.period", "1h");
+            properties.put("sync.cron", "* * * * * ?"); // every second
+            try (RunningDaemon daemon = RunningDaemon.start(properties)) {
+                UUID id = UUID.randomUUID();
+                insertCassandra(stores, id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "on schedule");
+                await("row in Elasticsearch").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                        .until(() -> elasticsearchName(stores, id), "on schedule"::equals);
+                await("cycles run by the cron trigger").atMost(Duration.ofSeconds(30))
+                        .until(() -> daemon.lastCycle() != null && daemon.lastCycle().cycle() >= 2);
+            }
+        }
+    }
 }

@@ -74,4 +74,18 @@ class SyncSettingsTest {
         assertThatThrownBy(() -> settings(Map.of("sync.period", "soon")))
                 .hasMessageContaining("sync.period = 'soon': expected a duration");
     }
+
+    @Test
+    void cron_write_mode_and_schema_evolution_are_validated() {
+        SyncSettings s = settings(Map.of("sync.cron", "0/10 * * * * ?", "sync.cassandra.write-mode", "LWT",
+                "sync.cassandra.schema-evolution", "ignore"));
+        assertThat(s.cron()).hasValue("0/10 * * * * ?");
+        assertThat(s.cassandraLightweightTransactions()).isTrue();
+        assertThat(s.cassandraSchemaEvolution()).isEqualTo(org.cassandraessync.schema.SchemaEvolution.Mode.IGNORE);
+        assertThatThrownBy(() -> settings(Map.of("sync.cron", "every minute", "sync.cassandra.write-mode", "paxos",
+                "sync.batch-size", "0")))
+                .hasMessageContaining("sync.cron = 'every minute'")
+                .hasMessageContaining("sync.cassandra.write-mode = 'paxos'")
+                .hasMessageContaining("sync.batch-size = '0'");
+    }
 }
