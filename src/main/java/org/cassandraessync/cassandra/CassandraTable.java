@@ -23,6 +23,8 @@ public class CassandraTable {
     private final String keyspace;
     private final String table;
     private final String timestampColumn;
+    private TableMetadata columnsOf;
+    private Map<String, DataType> columns;
 
     public CassandraTable(CqlSession session, String keyspace, String table, String timestampColumn) {
         this.session = session;
@@ -36,11 +38,19 @@ public class CassandraTable {
                 .orElseThrow(() -> new IllegalStateException("Cassandra table " + qualifiedName() + " not found"));
     }
 
-    /** Column name → type, in the table's order. */
-    public Map<String, DataType> columns() {
-        Map<String, DataType> columns = new LinkedHashMap<>();
-        for (ColumnMetadata c : metadata().getColumns().values()) {
-            columns.put(c.getName().asInternal(), c.getType());
+    /**
+     * Column name → type, in the table's order. Called for every document read from
+     * Elasticsearch, so it is rebuilt only when the driver publishes new table metadata.
+     */
+    public synchronized Map<String, DataType> columns() {
+        TableMetadata current = metadata();
+        if (current != columnsOf) {
+            Map<String, DataType> map = new LinkedHashMap<>();
+            for (ColumnMetadata c : current.getColumns().values()) {
+                map.put(c.getName().asInternal(), c.getType());
+            }
+            columns = java.util.Collections.unmodifiableMap(map);
+            columnsOf = current;
         }
         return columns;
     }

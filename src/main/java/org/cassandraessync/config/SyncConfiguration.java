@@ -60,6 +60,8 @@ public class SyncConfiguration implements CamelConfiguration {
             clients.stop();
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
+        // the routes call both stores through beans (see README); integrators' own cql:/elasticsearch:
+        // endpoints share the same connections: cql:bean:cassandraSession and this client
         context.getComponent("elasticsearch", ElasticsearchComponent.class).setClient(clients.elasticsearchRest());
 
         ObjectMapper json = Json.newMapper();

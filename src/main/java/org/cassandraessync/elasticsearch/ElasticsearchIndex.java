@@ -2,11 +2,10 @@ package org.cassandraessync.elasticsearch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.mapping.Property;
-import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
-import co.elastic.clients.elasticsearch.indices.get_mapping.IndexMappingRecord;
 import org.cassandraessync.config.SyncSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +33,7 @@ public final class ElasticsearchIndex {
                 throw new IllegalStateException("Elasticsearch index " + index
                         + " does not exist (sync.elasticsearch.index); create it or set sync.create-schema=true");
             }
-            GetMappingResponse mapping = client.indices().getMapping(g -> g.index(index));
-            IndexMappingRecord record = mapping.result().values().iterator().next();
-            Property ts = record.mappings().properties().get(s.timestampField());
+            Property ts = properties(client, index).get(s.timestampField());
             if (ts != null && !ts.isDate() && !ts.isDateNanos()) {
                 throw new IllegalStateException("Elasticsearch index " + index + " maps '" + s.timestampField()
                         + "' as " + ts._kind().jsonValue() + "; it must be a date (sync.timestamp-field)");
@@ -45,5 +42,11 @@ public final class ElasticsearchIndex {
         } catch (IOException e) {
             throw new UncheckedIOException("Elasticsearch at " + s.elasticsearchHosts() + " unreachable: " + e.getMessage(), e);
         }
+    }
+
+    /** The field mappings of {@code index}, by field name. */
+    public static Map<String, Property> properties(ElasticsearchClient client, String index) throws IOException {
+        return client.indices().getMapping(g -> g.index(index)).result().values().iterator().next()
+                .mappings().properties();
     }
 }

@@ -17,6 +17,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.type.DataType;
 import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.cycle.PendingWrite;
+import org.cassandraessync.elasticsearch.ElasticsearchIndex;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.state.DeadLetters;
 import org.slf4j.Logger;
@@ -66,8 +67,7 @@ public class SchemaEvolution {
             return;
         }
         try {
-            Map<String, Property> existing = elasticsearch.indices().getMapping(g -> g.index(index)).result()
-                    .values().iterator().next().mappings().properties();
+            Map<String, Property> existing = ElasticsearchIndex.properties(elasticsearch, index);
             Map<String, Property> missing = new LinkedHashMap<>();
             columns.forEach((name, type) -> {
                 if (!reserved.contains(name) && !existing.containsKey(name)) {
@@ -127,8 +127,7 @@ public class SchemaEvolution {
         }
         Map<String, Property> mapping;
         try {
-            mapping = elasticsearch.indices().getMapping(g -> g.index(index)).result().values().iterator().next()
-                    .mappings().properties();
+            mapping = ElasticsearchIndex.properties(elasticsearch, index);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the mapping of " + index + ": " + e.getMessage(), e);
         }

@@ -45,7 +45,7 @@ public final class TestStores implements AutoCloseable {
         this.sandbox = sandbox;
         this.keyspace = name;
         this.index = name.replace('_', '-');
-        this.clients = StoreClients.connect(SyncSettings.from(k -> Optional.ofNullable(sandbox.connectionProperties().get(k))));
+        this.clients = StoreClients.connect(settings());
     }
 
     /** Fresh, uniquely named keyspace and index for one test on the shared sandbox. */
@@ -85,6 +85,11 @@ public final class TestStores implements AutoCloseable {
         return p;
     }
 
+    /** {@link #daemonProperties()} as the daemon validates them. */
+    public SyncSettings settings() {
+        return SyncSettings.from(k -> Optional.ofNullable(daemonProperties().get(k)));
+    }
+
     /** This test's checkpoint and dead-letter folder. */
     public java.nio.file.Path stateDir() {
         return java.nio.file.Path.of("target", "it-state", keyspace);
@@ -108,7 +113,7 @@ public final class TestStores implements AutoCloseable {
     /** Creates this test's index as the daemon would (timestamp mapped as date). */
     public void createIndex() {
         org.cassandraessync.elasticsearch.ElasticsearchIndex.ensure(elasticsearch(),
-                SyncSettings.from(k -> Optional.ofNullable(daemonProperties().get(k))));
+                settings());
     }
 
     /** Makes everything indexed so far visible to searches, as Elasticsearch does by itself within ~1 s. */
@@ -165,7 +170,7 @@ public final class TestStores implements AutoCloseable {
      * sides are normalized exactly as the sync sees them).
      */
     public Map<Side, Map<UUID, SyncRecord>> readBothStores() {
-        SyncSettings settings = SyncSettings.from(k -> Optional.ofNullable(daemonProperties().get(k)));
+        SyncSettings settings = settings();
         java.nio.file.Path scratch = stateDir().resolveSibling(keyspace + "-comparison");
         com.fasterxml.jackson.databind.ObjectMapper json = org.cassandraessync.record.Json.newMapper();
         DeadLetters deadLetters = new DeadLetters(scratch, json);
