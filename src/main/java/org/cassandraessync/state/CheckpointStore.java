@@ -1,0 +1,74 @@
+package org.cassandraessync.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.Timestamps;
+
+/**
+ * The per-side watermarks, in one small JSON file under {@code sync.state-dir}: every change up to
+ * a side's watermark has been processed. Written to a temporary file and moved into place, so a
+ * crash leaves either the old or the new checkpoint, never half of one. No file: full
+ * reconciliation.
+ */
+public class CheckpointStore {
+
+    private final Path file;
+    private final ObjectMapper json;
+
+    public CheckpointStore(Path stateDir, String pairName, ObjectMapper json) {
+        this.file = stateDir.resolve("checkpoint-" + pairName + ".json");
+        this.json = json;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Map<Side, Instant> load() {
+        Map<Side, Instant> result = new EnumMap<>(Side.class);
+        if (!Files.exists(file)) {
+            return result;
+        }
+        try {
+            JsonNode root = json.readTree(file.toFile());
+            for (Side side : Side.values()) {
+                Optional.ofNullable(root.get(side.label())).filter(JsonNode::isTextual)
+                        .ifPresent(n -> result.put(side, Timestamps.parse(n.asText())));
+            }
+            return result;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("Unreadable checkpoint " + file + " (" + e.getMessage()
+                    + "); delete it to reconcile both stores fully", e);
+        }
+    }
+
+    public void save(Map<Side, Instant> watermarks) {
+        ObjectNode root = json.createObjectNode();
+        watermarks.forEach((side, t) -> root.put(side.label(), Timestamps.format(t)));
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file, e);
+        }
+    }
+}
