@@ -14,12 +14,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /** File chores of the sandbox: wipe a folder, unpack a zip, hand a tree to another user. */
-final class SandboxFiles {
+public final class SandboxFiles {
 
     private SandboxFiles() {
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

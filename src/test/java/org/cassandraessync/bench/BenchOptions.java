@@ -1,0 +1,51 @@
+package org.cassandraessync.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a benchmark run does, from {@code -Dbench.*} system properties (see the README's
+ * Performance section); the defaults are the issue's reference run.
+ */
+record BenchOptions(
+        /** Records per backfill direction; also the count of the raw-write measurements. */
+        long records,
+        /** Changes per second written to each store during the incremental phase. */
+        int rate,
+        Duration loadDuration,
+        /** The daemon's sync.period in every phase. */
+        Duration period,
+        /** Table sizes the idle cycle is measured at (the table grows from one to the next). */
+        List<Long> idleSizes,
+        int idleCycles,
+        /** Maximum heap of the daemon's JVM (-Xmx) in every phase. */
+        String daemonHeap,
+        /** Further JVM options for the daemon (space-separated), e.g. a profiler's. */
+        List<String> daemonOptions,
+        /** One change in this many is followed for its delay (all of them are checked at the end). */
+        int sampleEvery,
+        Path workDir,
+        Path output,
+        Path jar) {
+
+    static BenchOptions fromSystemProperties() {
+        Path work = Path.of(System.getProperty("bench.dir", "target/bench"));
+        return new BenchOptions(
+                Long.getLong("bench.records", 200_000),
+                Integer.getInteger("bench.rate", 500),
+                Duration.ofSeconds(Long.getLong("bench.duration", 60)),
+                Duration.ofMillis(Long.getLong("bench.period-ms", 1000)),
+                Arrays.stream(System.getProperty("bench.idle-sizes", "10000,100000,1000000").split(","))
+                        .map(String::trim).map(Long::valueOf).toList(),
+                Integer.getInteger("bench.idle-cycles", 20),
+                System.getProperty("bench.daemon-heap", "256m"),
+                Arrays.stream(System.getProperty("bench.daemon-options", "").split(" ")).filter(o -> !o.isBlank())
+                        .toList(),
+                Integer.getInteger("bench.sample-every", 10),
+                work,
+                Path.of(System.getProperty("bench.output", work.resolve("result.json").toString())),
+                Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar")));
+    }
+}

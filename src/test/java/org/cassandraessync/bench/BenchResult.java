@@ -1,0 +1,100 @@
+package org.cassandraessync.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Everything one benchmark run measured; written as JSON and printed as a Markdown table. */
+record BenchResult(
+        String date,
+        Machine machine,
+        BenchOptions options,
+        Raw raw,
+        List<Backfill> backfill,
+        Incremental incremental,
+        List<Idle> idle,
+        List<Target> targets) {
+
+    record Machine(String cpu, int cores, long memoryMb, String os, String java, String cassandra,
+            String elasticsearch) {
+    }
+
+    record Raw(long records, double cassandraPerSecond, double elasticsearchPerSecond, String cassandraMethod,
+            String elasticsearchMethod) {
+    }
+
+    record Backfill(String direction, long records, long copied, long inTarget, double seconds, double perSecond,
+            double targetRawPerSecond, double ratio, String daemonHeap, long heapPeakMb, long heapMaxAfterGcMb,
+            int gcCount, List<String> failures, boolean succeeded) {
+    }
+
+    record Incremental(int ratePerSide, long seconds, long periodMillis, long changes, int samples, long p50Millis,
+            long p95Millis, long p99Millis, long maxMillis, long firstQuarterP95Millis, long lastQuarterP95Millis,
+            long drainMillis, long missing, int cycles, long cycleMeanMillis, long cycleMaxMillis, long conflicts,
+            boolean keptUp) {
+    }
+
+    record Idle(long records, int cycles, long medianMillis, long p95Millis, long maxMillis, long initialCycleMillis) {
+    }
+
+    record Target(String name, String target, String measured, boolean met, String note) {
+    }
+
+    /** The result as the Markdown table the README's Performance section shows. */
+    String table() {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "Run %s on %d cores (%s), %,d MB RAM, %s; Cassandra %s, Elasticsearch %s;"
+                + " daemon -Xmx%s, sync.period %d ms%n%n", date, machine.cores(), machine.cpu(), machine.memoryMb(),
+                machine.java(), machine.cassandra(), machine.elasticsearch(), options.daemonHeap(),
+                options.period().toMillis()));
+        t.append("| Measure | Result |\n|---|---|\n");
+        row(t, "Raw Cassandra writes (" + raw.cassandraMethod() + "), " + n(raw.records()) + " records",
+                n(raw.cassandraPerSecond()) + " records/s");
+        row(t, "Raw Elasticsearch writes (" + raw.elasticsearchMethod() + "), " + n(raw.records()) + " records",
+                n(raw.elasticsearchPerSecond()) + " records/s");
+        for (Backfill b : backfill) {
+            row(t, "Backfill " + b.direction() + ", " + n(b.records()) + " records (first cycle)",
+                    String.format(Locale.ROOT, "%s records/s in %.1f s = %.0f%% of the raw write rate; %s copied",
+                            n(b.perSecond()), b.seconds(), b.ratio() * 100, n(b.copied())));
+            row(t, "Daemon heap during that backfill (-Xmx" + b.daemonHeap() + ")",
+                    String.format(Locale.ROOT, "peak %d MB in use, at most %d MB live after a GC; %s", b.heapPeakMb(),
+                            b.heapMaxAfterGcMb(), b.succeeded() ? "succeeded" : "FAILED " + b.failures()));
+        }
+        if (incremental != null) {
+            Incremental i = incremental;
+            row(t, String.format(Locale.ROOT, "Incremental: %s changes/s per side for %d s, delay until visible on"
+                    + " the other side (%d samples)", n(i.ratePerSide()), i.seconds(), i.samples()),
+                    String.format(Locale.ROOT, "p50 %s s, p95 %s s, p99 %s s, max %s s", s(i.p50Millis()),
+                            s(i.p95Millis()), s(i.p99Millis()), s(i.maxMillis())));
+            row(t, "Incremental: backlog", String.format(Locale.ROOT,
+                    "%s: p95 %s s in the first quarter, %s s in the last; all %s changes arrived %s s after the load"
+                            + " stopped (%d missing); cycles mean %d ms, max %d ms",
+                    i.keptUp() ? "kept up" : "fell behind", s(i.firstQuarterP95Millis()),
+                    s(i.lastQuarterP95Millis()), n(i.changes()), s(i.drainMillis()), i.missing(),
+                    i.cycleMeanMillis(), i.cycleMaxMillis()));
+        }
+        for (Idle i : idle) {
+            row(t, "Idle cycle (no changes) at " + n(i.records()) + " records",
+                    String.format(Locale.ROOT, "median %d ms, p95 %d ms, max %d ms (%d cycles)", i.medianMillis(),
+                            i.p95Millis(), i.maxMillis(), i.cycles()));
+        }
+        t.append("\n| Target | Measured | Met |\n|---|---|---|\n");
+        for (Target g : targets) {
+            t.append("| ").append(g.name()).append(": ").append(g.target()).append(" | ").append(g.measured())
+                    .append(g.note().isEmpty() ? "" : " (" + g.note() + ")").append(" | ")
+                    .append(g.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String measure, String result) {
+        t.append("| ").append(measure).append(" | ").append(result).append(" |\n");
+    }
+
+    static String n(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    static String s(long millis) {
+        return String.format(Locale.ROOT, "%.2f", millis / 1000.0);
+    }
+}

@@ -1,0 +1,210 @@
+package org.cassandraessync.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The daemon as operators run it: the packaged jar in its own JVM ({@code java -Xmx… -jar}),
+ * configured by {@code -D} options, with a GC log for its heap. What it did is read from its own
+ * log: one summary line per cycle.
+ */
+final class DaemonProcess implements AutoCloseable {
+
+    /** One cycle's summary line, e.g. "Cycle 3: cassandra→elasticsearch read 5 written 5 | … | 12 ms". */
+    record Cycle(long number, long readCassandra, long writtenElasticsearch, long readElasticsearch,
+            long writtenCassandra, long unchanged, long conflicts, long rejected, long millis, long seenAtNanos) {
+
+        boolean idle() {
+            return readCassandra + readElasticsearch == 0;
+        }
+    }
+
+    private static final Pattern CYCLE = Pattern.compile("Cycle (\\d+): cassandra\\S+elasticsearch read (\\d+) written"
+            + " (\\d+) \\| elasticsearch\\S+cassandra read (\\d+) written (\\d+) \\| unchanged (\\d+) \\| conflicts (\\d+)"
+            + " \\| rejected (\\d+) \\| (\\d+) ms");
+    private static final Pattern FAILED = Pattern.compile("Cycle \\d+ failed after .*");
+    private static final Pattern GC_PAUSE = Pattern.compile("Pause.* (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+
+    private final Process process;
+    private final Path log;
+    private final Path gcLog;
+    private final List<Cycle> cycles = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private long readOffset;
+
+    private DaemonProcess(Process process, Path log, Path gcLog) {
+        this.process = process;
+        this.log = log;
+        this.gcLog = gcLog;
+    }
+
+    static DaemonProcess start(BenchOptions options, Map<String, String> properties, Path runDir) {
+        Path jar = options.jar();
+        try {
+            Files.createDirectories(runDir);
+            Path log = runDir.resolve("daemon.log");
+            Path gcLog = runDir.resolve("gc.log");
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(gcLog);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx" + options.daemonHeap(), "-Xlog:gc:file=" + gcLog.toAbsolutePath()));
+            command.addAll(options.daemonOptions());
+            properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+            Process process = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            return new DaemonProcess(process, log, gcLog);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the daemon jar " + jar, e);
+        }
+    }
+
+    /** Cycles finished so far (reads the log lines written since the last call). */
+    synchronized List<Cycle> cycles() {
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(readOffset);
+            byte[] fresh = in.readAllBytes();
+            int end = lastNewline(fresh);
+            if (end >= 0) {
+                readOffset += end + 1;
+                long now = System.nanoTime();
+                for (String line : new String(fresh, 0, end, StandardCharsets.UTF_8).split("\n")) {
+                    Matcher m = CYCLE.matcher(line);
+                    if (m.find()) {
+                        cycles.add(new Cycle(l(m, 1), l(m, 2), l(m, 3), l(m, 4), l(m, 5), l(m, 6), l(m, 7), l(m, 8),
+                                l(m, 9), now));
+                    } else if (FAILED.matcher(line).find() || line.contains("OutOfMemoryError")) {
+                        failures.add(line.strip());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return List.copyOf(cycles);
+    }
+
+    /** Failed-cycle and out-of-memory lines seen in the log. */
+    synchronized List<String> failures() {
+        cycles();
+        return List.copyOf(failures);
+    }
+
+    /** Waits for the first finished cycle matching {@code test}; fails when the daemon dies or time is up. */
+    Cycle awaitCycle(String what, Predicate<Cycle> test, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (Cycle c : cycles()) {
+                if (test.test(c)) {
+                    return c;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the daemon exited (" + process.exitValue() + ") before " + what
+                        + "; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no " + what + " within " + timeout.toSeconds() + " s; see " + log);
+            }
+            pause(50);
+        }
+    }
+
+    /** The next {@code count} cycles that start after this call, as reported by the daemon. */
+    List<Cycle> nextCycles(int count, Duration timeout) {
+        long after = cycles().stream().mapToLong(Cycle::number).max().orElse(0) + 1; // skip the running one
+        List<Cycle> taken = new ArrayList<>();
+        awaitCycle(count + " more cycles", c -> {
+            if (c.number() > after && taken.stream().noneMatch(t -> t.number() == c.number())) {
+                taken.add(c);
+            }
+            return taken.size() >= count;
+        }, timeout);
+        return taken;
+    }
+
+    /** Heap occupancy from the GC log: the highest before a collection, and the highest left after one. */
+    record Heap(long peakMb, long maxAfterGcMb, int collections) {
+    }
+
+    Heap heap() {
+        try {
+            if (!Files.exists(gcLog)) {
+                return new Heap(0, 0, 0);
+            }
+            long peak = 0;
+            long after = 0;
+            int n = 0;
+            for (String line : Files.readAllLines(gcLog)) {
+                Matcher m = GC_PAUSE.matcher(line);
+                if (m.find()) {
+                    peak = Math.max(peak, mb(m.group(1), m.group(2)));
+                    after = Math.max(after, mb(m.group(3), m.group(4)));
+                    n++;
+                }
+            }
+            return new Heap(peak, after, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** SIGTERM, as an operator stops it; the daemon finishes a running cycle first. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long mb(String value, String unit) {
+        long v = Long.parseLong(value);
+        return switch (unit) {
+            case "K" -> v / 1024;
+            case "G" -> v * 1024;
+            default -> v;
+        };
+    }
+
+    private static long l(Matcher m, int group) {
+        return Long.parseLong(m.group(group));
+    }
+
+    private static int lastNewline(byte[] bytes) {
+        for (int i = bytes.length - 1; i >= 0; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.cassandraessync.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import org.cassandraessync.bench.BenchRecords.BenchRecord;
+
+/**
+ * Writes records straight into a store with the same client libraries the daemon uses and no sync
+ * logic at all: the ceilings the sync's write rates are compared with. Cassandra: one prepared,
+ * typed INSERT per record, asynchronous, {@value #CASSANDRA_IN_FLIGHT} in flight. Elasticsearch:
+ * bulk requests of {@value #BULK_SIZE} documents, {@value #BULK_IN_FLIGHT} in flight.
+ */
+final class RawWriters {
+
+    static final int CASSANDRA_IN_FLIGHT = 128;
+    static final int BULK_SIZE = 1000;
+    static final int BULK_IN_FLIGHT = 2;
+
+    private RawWriters() {
+    }
+
+    /** Writes records 0..count-1 of {@code records} to the table; answers the records per second. */
+    static double cassandra(CqlSession session, String table, long count, LongFunction<BenchRecord> records) {
+        PreparedStatement insert = session.prepare(String.format(BenchRecords.INSERT_CQL, table));
+        Semaphore permits = new Semaphore(CASSANDRA_IN_FLIGHT);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long start = System.nanoTime();
+        for (long n = 0; n < count && failure.get() == null; n++) {
+            permits.acquireUninterruptibly();
+            session.executeAsync(insert.bind(records.apply(n).cqlValues()).setTimeout(Duration.ofSeconds(30)))
+                    .whenComplete((rs, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                        permits.release();
+                    });
+        }
+        permits.acquireUninterruptibly(CASSANDRA_IN_FLIGHT);
+        permits.release(CASSANDRA_IN_FLIGHT);
+        if (failure.get() != null) {
+            throw new IllegalStateException("raw Cassandra write failed", failure.get());
+        }
+        return count / seconds(start);
+    }
+
+    /** Indexes records 0..count-1 of {@code records}; answers the records per second. */
+    static double elasticsearch(ElasticsearchClient client, String index, long count,
+            LongFunction<BenchRecord> records) {
+        ExecutorService senders = Executors.newFixedThreadPool(BULK_IN_FLIGHT);
+        Semaphore permits = new Semaphore(BULK_IN_FLIGHT);
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            for (long from = 0; from < count; from += BULK_SIZE) {
+                BulkRequest.Builder bulk = new BulkRequest.Builder();
+                for (long n = from; n < Math.min(count, from + BULK_SIZE); n++) {
+                    BenchRecord r = records.apply(n);
+                    bulk.operations(o -> o.index(i -> i.index(index).id(r.id().toString()).document(r.document())));
+                }
+                BulkRequest request = bulk.build();
+                permits.acquireUninterruptibly();
+                sent.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        BulkResponse response = client.bulk(request);
+                        if (response.errors()) {
+                            throw new IllegalStateException("raw bulk item failed: " + response.items().stream()
+                                    .filter(i -> i.error() != null).findFirst().orElseThrow().error().reason());
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } finally {
+                        permits.release();
+                    }
+                }, senders));
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            senders.shutdown();
+        }
+        return count / seconds(start);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

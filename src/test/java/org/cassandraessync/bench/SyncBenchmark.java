@@ -1,0 +1,297 @@
+package org.cassandraessync.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.cassandraessync.bench.BenchResult.Backfill;
+import org.cassandraessync.bench.BenchResult.Idle;
+import org.cassandraessync.bench.BenchResult.Incremental;
+import org.cassandraessync.bench.BenchResult.Target;
+import org.cassandraessync.bench.ChangeLoad.Observation;
+import org.cassandraessync.bench.DaemonProcess.Cycle;
+import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.sandbox.Sandbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mvn -Pbench}: the sync measured against the stores' own limits, on the sandbox stores, in
+ * one run. The daemon always runs as shipped (the jar, in its own JVM with {@code -Xmx256m}); this
+ * JVM writes the data, generates the load and measures.
+ * <ol>
+ * <li>raw write rates: N records into an empty table (prepared async INSERTs) and into an empty
+ * index (bulk), with no sync logic; these tables are then the backfill sources;</li>
+ * <li>backfill: the daemon's first start on each (records on one side only), its first cycle's
+ * rate against the raw write rate of the target store, and the daemon's heap;</li>
+ * <li>incremental: changes written to both stores at a fixed rate, delay until visible on the
+ * other side;</li>
+ * <li>idle cycle: cycles with nothing to do while the table grows.</li>
+ * </ol>
+ */
+public final class SyncBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncBenchmark.class);
+    private static final long SEED = 42;
+
+    private final Sandbox sandbox;
+    private final BenchOptions options;
+    private final StoreClients clients;
+
+    SyncBenchmark(Sandbox sandbox, BenchOptions options) {
+        this.sandbox = sandbox;
+        this.options = options;
+        BenchPair any = pair("bench_any");
+        this.clients = StoreClients.connect(any.settings());
+    }
+
+    public static void main(String[] args) {
+        BenchOptions options = BenchOptions.fromSystemProperties();
+        int status = 0;
+        try (Sandbox sandbox = Sandbox.start()) {
+            BenchResult result = new SyncBenchmark(sandbox, options).run();
+            System.out.println();
+            System.out.println(result.table());
+            System.out.println("Result file: " + options.output().toAbsolutePath());
+        } catch (RuntimeException e) {
+            LOG.error("Benchmark failed", e);
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    BenchResult run() {
+        try {
+            Files.createDirectories(options.workDir());
+            warmUp();
+            long n = options.records();
+            BenchPair fromCassandra = pair("bench_from_cassandra");
+            BenchPair fromElasticsearch = pair("bench_from_elasticsearch");
+            fromCassandra.create(clients);
+            fromElasticsearch.create(clients);
+
+            Machine.settle();
+            LOG.info("Raw Cassandra writes: {} records", n);
+            double rawCassandra = RawWriters.cassandra(clients.cassandra(), fromCassandra.table(), n,
+                    i -> BenchRecords.record(SEED, i, stamp(i)));
+            Machine.settle();
+            LOG.info("Raw Elasticsearch writes: {} records", n);
+            double rawElasticsearch = RawWriters.elasticsearch(clients.elasticsearch(), fromElasticsearch.index(), n,
+                    i -> BenchRecords.record(SEED + 100, i, stamp(i)));
+            clients.elasticsearch().indices().refresh(r -> r.index(fromElasticsearch.index()));
+            BenchResult.Raw raw = new BenchResult.Raw(n, rawCassandra, rawElasticsearch,
+                    "prepared INSERT, async, " + RawWriters.CASSANDRA_IN_FLIGHT + " in flight",
+                    "bulk of " + RawWriters.BULK_SIZE + ", " + RawWriters.BULK_IN_FLIGHT + " in flight");
+
+            List<Backfill> backfills = List.of(
+                    backfill("Cassandra → Elasticsearch", fromCassandra, true, rawElasticsearch),
+                    backfill("Elasticsearch → Cassandra", fromElasticsearch, false, rawCassandra));
+            fromElasticsearch.drop(clients);
+            Incremental incremental = incremental(fromCassandra);
+            fromCassandra.drop(clients);
+            List<Idle> idle = idle();
+
+            BenchResult result = new BenchResult(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                    Machine.describe(sandbox), options, raw, backfills, incremental, idle,
+                    targets(backfills, incremental, idle));
+            write(result);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            clients.stop();
+        }
+    }
+
+    /** JIT and connection warm-up for this JVM's writers, so the first measurement is not penalised. */
+    private void warmUp() {
+        BenchPair scratch = pair("bench_warmup");
+        scratch.create(clients);
+        long n = Math.min(20_000, options.records());
+        RawWriters.cassandra(clients.cassandra(), scratch.table(), n, i -> BenchRecords.record(7, i, stamp(i)));
+        RawWriters.elasticsearch(clients.elasticsearch(), scratch.index(), n, i -> BenchRecords.record(7, i, stamp(i)));
+        scratch.drop(clients);
+    }
+
+    private Backfill backfill(String direction, BenchPair pair, boolean fromCassandra, double targetRaw) {
+        Machine.settle();
+        long n = options.records();
+        LOG.info("Backfill {}: {} records, daemon -Xmx{}", direction, n, options.daemonHeap());
+        Duration timeout = Duration.ofSeconds(180 + n / 500);
+        try (DaemonProcess daemon = DaemonProcess.start(options,
+                pair.daemonProperties(options.period()), options.workDir().resolve(pair.name() + "-backfill"))) {
+            Cycle first = daemon.awaitCycle("a finished backfill cycle", c -> true, timeout);
+            DaemonProcess.Heap heap = daemon.heap();
+            long copied = fromCassandra ? first.writtenElasticsearch() : first.writtenCassandra();
+            long inTarget = fromCassandra ? pair.countElasticsearch(clients) : pair.countCassandra(clients);
+            double seconds = first.millis() / 1000.0;
+            double rate = copied / Math.max(seconds, 0.001);
+            List<String> failures = daemon.failures();
+            LOG.info("Backfill {}: {} copied in {} s ({} records/s), {} in the target", direction, copied, seconds,
+                    (long) rate, inTarget);
+            return new Backfill(direction, n, copied, inTarget, seconds, rate, targetRaw, rate / targetRaw,
+                    options.daemonHeap(), heap.peakMb(), heap.maxAfterGcMb(), heap.collections(), failures,
+                    failures.isEmpty() && copied == n && inTarget == n);
+        }
+    }
+
+    /**
+     * On the Cassandra-born pair, now in sync and with the backfill's checkpoints: the daemon is
+     * restarted (as after a deployment) and the load runs against it.
+     */
+    private Incremental incremental(BenchPair pair) {
+        Machine.settle();
+        LOG.info("Incremental: {} changes/s per side for {} s, sync.period {} ms", options.rate(),
+                options.loadDuration().toSeconds(), options.period().toMillis());
+        try (DaemonProcess daemon = DaemonProcess.start(options,
+                pair.daemonProperties(options.period()), options.workDir().resolve(pair.name() + "-incremental"))) {
+            daemon.awaitCycle("the first cycle after the restart", c -> true, Duration.ofSeconds(120));
+            long before = daemon.cycles().stream().mapToLong(Cycle::number).max().orElse(0);
+            ChangeLoad load = new ChangeLoad(clients, pair, options.records(), SEED, options.sampleEvery());
+            ChangeLoad.Outcome out = load.run(options.rate(), options.loadDuration(), Duration.ofSeconds(120));
+            List<Cycle> during = daemon.cycles().stream().filter(c -> c.number() > before).toList();
+            List<Long> delays = out.observations().stream().map(Observation::delayMillis).sorted().toList();
+            long quarter = options.loadDuration().toMillis() / 4;
+            long firstQuarter = percentile(out.observations().stream().filter(o -> o.writtenAtMillis() < quarter)
+                    .map(Observation::delayMillis).sorted().toList(), 0.95);
+            long lastQuarter = percentile(out.observations().stream()
+                    .filter(o -> o.writtenAtMillis() >= 3 * quarter).map(Observation::delayMillis).sorted().toList(),
+                    0.95);
+            long allowed = options.period().toMillis() + 2000;
+            boolean keptUp = out.missing() == 0 && out.drainMillis() <= allowed;
+            Incremental result = new Incremental(options.rate(), options.loadDuration().toSeconds(),
+                    options.period().toMillis(), out.written(), delays.size(), percentile(delays, 0.50),
+                    percentile(delays, 0.95), percentile(delays, 0.99), percentile(delays, 1.0), firstQuarter,
+                    lastQuarter, out.drainMillis(), out.missing(), during.size(),
+                    (long) during.stream().mapToLong(Cycle::millis).average().orElse(0),
+                    during.stream().mapToLong(Cycle::millis).max().orElse(0),
+                    during.stream().mapToLong(Cycle::conflicts).sum(), keptUp);
+            LOG.info("Incremental: {}", result);
+            return result;
+        }
+    }
+
+    /**
+     * The idle cycle while the table grows: records are added to both stores identically and with
+     * an old last_modified (as a table that is large but quiet), and the cycles that follow have
+     * nothing to do.
+     */
+    private List<Idle> idle() {
+        BenchPair pair = pair("bench_idle");
+        pair.create(clients);
+        Instant old = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+        List<Idle> results = new ArrayList<>();
+        DaemonProcess daemon = null;
+        try {
+            long have = 0;
+            long initial = 0;
+            for (long size : options.idleSizes()) {
+                long from = have;
+                LOG.info("Idle: growing the table to {} records on both sides", size);
+                CompletableFuture<Double> c = CompletableFuture.supplyAsync(() -> RawWriters.cassandra(
+                        clients.cassandra(), pair.table(), size - from, i -> BenchRecords.record(SEED + 200, from + i, old)));
+                RawWriters.elasticsearch(clients.elasticsearch(), pair.index(), size - from,
+                        i -> BenchRecords.record(SEED + 200, from + i, old));
+                c.join();
+                clients.elasticsearch().indices().refresh(r -> r.index(pair.index()));
+                have = size;
+                if (daemon == null) {
+                    daemon = DaemonProcess.start(options,
+                            pair.daemonProperties(options.period()), options.workDir().resolve("bench_idle"));
+                    initial = daemon.awaitCycle("the first (full) cycle", x -> true,
+                            Duration.ofSeconds(120 + size / 500)).millis();
+                }
+                Machine.settle();
+                List<Cycle> cycles = daemon.nextCycles(options.idleCycles(),
+                        Duration.ofSeconds(60).plus(options.period().multipliedBy(options.idleCycles() * 3L)));
+                if (cycles.stream().anyMatch(x -> !x.idle())) {
+                    throw new IllegalStateException("an idle cycle read records: " + cycles);
+                }
+                List<Long> millis = cycles.stream().map(Cycle::millis).sorted().toList();
+                Idle idle = new Idle(size, millis.size(), percentile(millis, 0.5), percentile(millis, 0.95),
+                        percentile(millis, 1.0), initial);
+                LOG.info("Idle: {}", idle);
+                results.add(idle);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (daemon != null) {
+                daemon.close();
+            }
+            pair.drop(clients);
+        }
+        return results;
+    }
+
+    private List<Target> targets(List<Backfill> backfills, Incremental inc, List<Idle> idle) {
+        List<Target> targets = new ArrayList<>();
+        for (Backfill b : backfills) {
+            targets.add(new Target("Backfill " + b.direction(), "≥ 80% of the target's raw write rate",
+                    String.format(Locale.ROOT, "%.0f%%", b.ratio() * 100), b.ratio() >= 0.8 && b.succeeded(), ""));
+        }
+        long allowed = inc.periodMillis() + 2000;
+        targets.add(new Target("Incremental at " + inc.ratePerSide() + "/s per side",
+                "p99 ≤ period + 2 s = " + BenchResult.s(allowed) + " s, no backlog",
+                "p99 " + BenchResult.s(inc.p99Millis()) + " s, " + (inc.keptUp() ? "kept up" : "fell behind"),
+                inc.p99Millis() <= allowed && inc.keptUp(), ""));
+        Idle smallest = idle.get(0);
+        Idle largest = idle.get(idle.size() - 1);
+        boolean atMillion = largest.records() >= 1_000_000;
+        targets.add(new Target("Idle cycle", "≤ 50 ms at 1M records and ≤ 2× the " + BenchResult.n(smallest.records())
+                + " figure", String.format(Locale.ROOT, "%d ms at %s, %d ms at %s", largest.medianMillis(),
+                        BenchResult.n(largest.records()), smallest.medianMillis(), BenchResult.n(smallest.records())),
+                atMillion && largest.medianMillis() <= 50
+                        && largest.medianMillis() <= 2 * Math.max(smallest.medianMillis(), 1),
+                atMillion ? "medians" : "not measured at 1M records"));
+        boolean million = options.records() >= 1_000_000;
+        boolean allSucceeded = backfills.stream().allMatch(Backfill::succeeded);
+        targets.add(new Target("Memory", "backfill of 1M records succeeds with -Xmx256m",
+                BenchResult.n(options.records()) + " records each way with -Xmx" + options.daemonHeap() + ": "
+                        + (allSucceeded ? "succeeded" : "failed") + ", peak " + backfills.stream()
+                                .mapToLong(Backfill::heapPeakMb).max().orElse(0) + " MB",
+                million && allSucceeded && options.daemonHeap().equals("256m"),
+                million ? "" : "run with -Dbench.records=1000000 for the 1M figure"));
+        return targets;
+    }
+
+    private void write(BenchResult result) throws IOException {
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+        Files.createDirectories(options.output().toAbsolutePath().getParent());
+        json.writeValue(options.output().toFile(), result);
+        Files.writeString(options.output().resolveSibling("result.md"), result.table());
+    }
+
+    private BenchPair pair(String name) {
+        return new BenchPair(name, sandbox.connectionProperties(), options.workDir().toAbsolutePath());
+    }
+
+    /** Distinct, increasing last_modified values a little in the past, one millisecond apart per 10 records. */
+    private final Instant base = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+
+    private Instant stamp(long n) {
+        return base.plusMillis(n / 10);
+    }
+
+    static long percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+}
