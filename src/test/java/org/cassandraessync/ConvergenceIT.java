@@ -14,6 +14,8 @@ import java.util.UUID;
 
 import org.cassandraessync.cycle.SyncCycle.CycleSummary;
 import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.cassandra.CassandraSchema;
+import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,29 @@ class ConvergenceIT {
             assertThat(totals.writtenCassandra()).as("copies to Cassandra").isEqualTo(20);
             assertThat(totals.unchanged()).as("re-reads that found both sides equal").isPositive();
             stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    /**
+     * Cassandra records {@code USING 'sai'} as the class name "sai": the daemon must still see
+     * the index, or every cycle scans the whole table (found by the benchmark's idle-cycle figures).
+     */
+    @Test
+    void changes_are_read_through_the_storage_attached_index_however_it_was_created() {
+        try (TestStores stores = TestStores.fresh("sai")) {
+            CassandraSchema.ensure(stores.cassandra(), stores.settings()); // CREATE INDEX ... USING 'sai'
+            CassandraTable table = new CassandraTable(stores.cassandra(), stores.keyspace(), stores.table(),
+                    "last_modified");
+            assertThat(table.hasTimestampIndex()).as("index created with USING 'sai'").isTrue();
+
+            stores.cql("DROP INDEX " + stores.keyspace() + "." + stores.table() + "_last_modified_sai");
+            stores.cassandra().refreshSchema();
+            assertThat(table.hasTimestampIndex()).as("no index").isFalse();
+
+            stores.cql("CREATE CUSTOM INDEX lm_by_class ON " + stores.qualifiedTable()
+                    + " (last_modified) USING 'org.apache.cassandra.index.sai.StorageAttachedIndex'");
+            stores.cassandra().refreshSchema();
+            assertThat(table.hasTimestampIndex()).as("index created by class name").isTrue();
         }
     }
 

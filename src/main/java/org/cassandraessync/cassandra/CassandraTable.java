@@ -68,8 +68,13 @@ public class CassandraTable {
     /** True when a storage-attached index on the timestamp column lets changes be found by range. */
     public boolean hasTimestampIndex() {
         return metadata().getIndexes().values().stream()
-                .anyMatch(i -> i.getClassName().map(c -> c.contains("StorageAttachedIndex")).orElse(false)
+                .anyMatch(i -> i.getClassName().map(CassandraTable::isStorageAttached).orElse(false)
                         && unquote(i.getTarget()).equals(timestampColumn));
+    }
+
+    /** {@code CREATE INDEX ... USING 'sai'} records the alias, {@code CREATE CUSTOM INDEX} the class name. */
+    private static boolean isStorageAttached(String className) {
+        return className.equalsIgnoreCase("sai") || className.endsWith("StorageAttachedIndex");
     }
 
     static String quoted(String internalName) {

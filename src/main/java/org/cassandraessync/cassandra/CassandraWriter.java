@@ -24,7 +24,8 @@ import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.state.DeadLetters;
 
 /**
- * Writes winners to Cassandra, asynchronously with bounded concurrency, in one of two modes:
+ * Writes winners to Cassandra, asynchronously with bounded concurrency (the permits are shared by
+ * consecutive pages, so a page's writes overlap the reading of the next), in one of two modes:
  * <ul>
  * <li>timestamp (default): {@code INSERT ... JSON ? DEFAULT UNSET USING TIMESTAMP ?}, the write time
  * above the one of the row it replaces (see {@link CassandraRecordMapper#toInsertParameters});</li>
@@ -45,7 +46,7 @@ public class CassandraWriter {
     private final CassandraRecordMapper mapper;
     private final SyncCycle cycle;
     private final DeadLetters deadLetters;
-    private final int maxInFlight;
+    private final Semaphore permits;
     private final boolean lightweightTransactions;
     private final String idColumn;
     private final String timestampColumn;
@@ -61,7 +62,7 @@ public class CassandraWriter {
         this.mapper = mapper;
         this.cycle = cycle;
         this.deadLetters = deadLetters;
-        this.maxInFlight = maxInFlight;
+        this.permits = new Semaphore(maxInFlight);
     }
 
     public void write(List<PendingWrite> writes) throws JsonProcessingException {
@@ -70,18 +71,24 @@ public class CassandraWriter {
         }
         PreparedStatement insert = session.prepare("INSERT INTO " + table.qualifiedName()
                 + " JSON ? DEFAULT UNSET USING TIMESTAMP ?");
-        Semaphore permits = new Semaphore(maxInFlight);
         List<CompletableFuture<Void>> pending = new ArrayList<>(writes.size());
         Map<String, DataType> columns = lightweightTransactions ? table.columns() : Map.of();
         for (PendingWrite w : writes) {
             Statement<?> statement;
+            SyncRecord.Stamp stamp = null; // the write time the new copy gets, when it is known
             try {
-                statement = lightweightTransactions ? conditional(w, columns)
-                        : insert.bind(mapper.toInsertParameters(w).toArray());
+                if (lightweightTransactions) {
+                    statement = conditional(w, columns);
+                } else {
+                    List<Object> parameters = mapper.toInsertParameters(w);
+                    statement = insert.bind(parameters.toArray());
+                    stamp = SyncRecord.Stamp.cassandra((Long) parameters.get(1));
+                }
             } catch (IllegalArgumentException e) {
                 deadLetters.reject(w.record().side(), w.record().id(), e.getMessage(), w.record().fields());
                 continue;
             }
+            SyncRecord.Stamp written = stamp;
             permits.acquireUninterruptibly();
             pending.add(session.executeAsync(statement.setTimeout(Duration.ofSeconds(10)))
                     .toCompletableFuture()
@@ -90,7 +97,7 @@ public class CassandraWriter {
                         if (error == null && !rs.wasApplied()) {
                             cycle.conflict(w);
                         } else if (error == null) {
-                            cycle.written(w);
+                            cycle.written(w, written);
                         } else if (unwrap(error) instanceof InvalidQueryException invalid) {
                             deadLetters.reject(w.record().side(), w.record().id(),
                                     "Cassandra refused the record: " + invalid.getMessage(), w.record().fields());
@@ -100,7 +107,8 @@ public class CassandraWriter {
                         return null;
                     }));
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        // the cycle goes on with the next page; it waits for these before reading the other side and committing
+        cycle.inFlight(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
     }
 
     /** The lightweight transaction for one write: typed values, conditional on the compared copy. */

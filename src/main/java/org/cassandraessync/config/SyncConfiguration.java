@@ -42,6 +42,8 @@ public class SyncConfiguration implements CamelConfiguration {
 
     /** Concurrent asynchronous writes to Cassandra: enough to fill a small cluster, bounded for memory. */
     static final int CASSANDRA_WRITES_IN_FLIGHT = 64;
+    /** Bulk requests (one page each) being indexed while the cycle reads and decides the next page. */
+    static final int ELASTICSEARCH_BULKS_IN_FLIGHT = 2;
 
     @Override
     public void configure(CamelContext context) {
@@ -89,8 +91,10 @@ public class SyncConfiguration implements CamelConfiguration {
                 new CassandraLookup(clients.cassandra(), table, cassandraMapper, settings.idField()),
                 new ElasticsearchLookup(clients.elasticsearch(), elasticsearchMapper, settings.elasticsearchIndex())));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));
-        registry.bind("elasticsearchWriter", new ElasticsearchWriter(clients.elasticsearch(), elasticsearchMapper, cycle, deadLetters,
-                settings.elasticsearchIndex()));
+        registry.bind("elasticsearchWriter", new ElasticsearchWriter(clients.elasticsearch(), elasticsearchMapper, cycle,
+                deadLetters, settings.elasticsearchIndex(), context.getExecutorServiceManager()
+                        .newFixedThreadPool(this, "elasticsearch-bulk", ELASTICSEARCH_BULKS_IN_FLIGHT),
+                ELASTICSEARCH_BULKS_IN_FLIGHT));
         registry.bind("schemaEvolution", new SchemaEvolution(clients.cassandra(), table, clients.elasticsearch(),
                 settings.elasticsearchIndex(), java.util.Set.of(settings.idField(), settings.timestampField()),
                 settings.cassandraSchemaEvolution(), deadLetters));

@@ -7,9 +7,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.state.CheckpointStore;
@@ -34,6 +39,9 @@ public class SyncCycle {
     private final Duration overlap;
     private final Duration period;
     private final Clock clock;
+    /** Per store; about 150 bytes each, so at most ~30 MB of heap. */
+    static final int SYNCED_VERSIONS_REMEMBERED = 100_000;
+    private final SyncedVersions synced = new SyncedVersions(SYNCED_VERSIONS_REMEMBERED);
 
     private final AtomicLong cycles = new AtomicLong();
     private final ConcurrentLinkedQueue<PendingWrite> toCassandra = new ConcurrentLinkedQueue<>();
@@ -43,6 +51,7 @@ public class SyncCycle {
     private final Map<Side, SyncWindow> windows = new EnumMap<>(Side.class);
     private final Map<Side, Instant> holdBack = new EnumMap<>(Side.class);
     private final AtomicLong decisions = new AtomicLong();
+    private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
     private long expectedDecisions;
     private volatile long startNanos;
     private volatile long rejectedAtStart;
@@ -92,6 +101,7 @@ public class SyncCycle {
         if (now.isBefore(notBefore)) {
             return false;
         }
+        settleStragglers();
         cycles.incrementAndGet();
         toCassandra.clear();
         toElasticsearch.clear();
@@ -116,25 +126,36 @@ public class SyncCycle {
      * decisions {@link #awaitDecisions} then waits for.
      */
     public List<SyncRecord> pageRead(List<SyncRecord> page) {
+        List<SyncRecord> toDecide = new ArrayList<>(page.size());
         for (SyncRecord r : page) {
             counter(current, r.side(), true).incrementAndGet();
             counter(total, r.side(), true).incrementAndGet();
+            if (synced.alreadySynced(r)) {
+                current.unchanged.incrementAndGet();
+                total.unchanged.incrementAndGet();
+            } else {
+                toDecide.add(r);
+            }
         }
         synchronized (decisions) {
-            expectedDecisions = page.stream().map(SyncRecord::id).distinct().count();
+            expectedDecisions = toDecide.stream().map(SyncRecord::id).distinct().count();
             decisions.set(0);
         }
-        return page;
+        return toDecide;
     }
 
     /** Queues the winning version for the side that lacks it, with the copy it replaces there. */
-    public void planWrite(SyncRecord winner, SyncRecord replacing) {
+    public void planWrite(@Body SyncRecord winner, @ExchangeProperty("syncReplacing") SyncRecord replacing) {
         (winner.side() == Side.CASSANDRA ? toElasticsearch : toCassandra).add(new PendingWrite(winner, replacing));
         decided();
     }
 
     /** Both stores already hold the same version: nothing to write. */
-    public void unchanged() {
+    public void unchanged(@Body SyncRecord copy, @ExchangeProperty("syncReplacing") SyncRecord otherCopy) {
+        synced.remember(copy);
+        if (otherCopy != null) {
+            synced.remember(otherCopy);
+        }
         current.unchanged.incrementAndGet();
         total.unchanged.incrementAndGet();
         decided();
@@ -175,7 +196,14 @@ public class SyncCycle {
         return out;
     }
 
-    public void written(PendingWrite write) {
+    /**
+     * The write landed; {@code stamp} is the one the target store gave the new copy (null when
+     * unknown), so that reading that copy back needs no decision.
+     */
+    public void written(PendingWrite write, SyncRecord.Stamp stamp) {
+        SyncRecord record = write.record();
+        synced.remember(record);
+        synced.remember(write.target(), record.id(), record.lastModified(), stamp);
         counter(current, write.target(), false).incrementAndGet();
         counter(total, write.target(), false).incrementAndGet();
     }
@@ -185,6 +213,7 @@ public class SyncCycle {
      * before this version so the next cycle reads it again and decides against the new target.
      */
     public synchronized void conflict(PendingWrite write) {
+        synced.forget(write.record().id());
         current.conflicts.incrementAndGet();
         total.conflicts.incrementAndGet();
         Side source = write.record().side();
@@ -192,8 +221,67 @@ public class SyncCycle {
         holdBack.merge(source, at, (a, b) -> a.isBefore(b) ? a : b);
     }
 
-    /** Commits the checkpoints and logs the cycle's summary line. */
-    public synchronized void finish() {
+    /**
+     * A page's writes, still running: the cycle goes on reading the next page meanwhile. A write
+     * that already failed fails the cycle here, at the next page.
+     */
+    public void inFlight(CompletableFuture<?> writes) {
+        boolean failed;
+        synchronized (inFlight) {
+            inFlight.removeIf(f -> f.isDone() && !f.isCompletedExceptionally());
+            failed = !inFlight.isEmpty() && inFlight.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
+            inFlight.add(writes);
+        }
+        if (failed) {
+            awaitWrites();
+        }
+    }
+
+    /** Waits for every write in flight; the first that failed fails the cycle. */
+    public void awaitWrites() {
+        List<CompletableFuture<?>> writes;
+        synchronized (inFlight) {
+            writes = new ArrayList<>(inFlight);
+            inFlight.clear();
+        }
+        RuntimeException first = null;
+        for (CompletableFuture<?> f : writes) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Writes a failed cycle left running end (their own timeouts bound this) before the next cycle. */
+    private void settleStragglers() {
+        List<CompletableFuture<?>> writes;
+        synchronized (inFlight) {
+            writes = new ArrayList<>(inFlight);
+            inFlight.clear();
+        }
+        for (CompletableFuture<?> f : writes) {
+            try {
+                f.get(1, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                // the failed cycle was already reported; its records are read again
+            }
+        }
+    }
+
+    /** Waits for the writes still in flight, then commits the checkpoints and logs the summary line. */
+    public void finish() {
+        awaitWrites();
+        commit();
+    }
+
+    private synchronized void commit() {
         Map<Side, Instant> marks = new EnumMap<>(Side.class);
         for (Side side : Side.values()) {
             Instant until = windows.get(side).until();

@@ -3,6 +3,9 @@ package org.cassandraessync.elasticsearch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
@@ -34,27 +37,51 @@ public class ElasticsearchWriter {
     private final String index;
 
     private final ElasticsearchClient client;
+    private final ExecutorService senders;
+    private final Semaphore permits;
     private volatile boolean wroteSinceRefresh;
 
+    /**
+     * @param senders the threads that send bulk requests; {@code maxInFlight} of them at most, so the
+     *        cycle reads and decides the next page while the previous pages are being indexed
+     */
     public ElasticsearchWriter(ElasticsearchClient client, ElasticsearchRecordMapper mapper, SyncCycle cycle,
-            DeadLetters deadLetters, String index) {
+            DeadLetters deadLetters, String index, ExecutorService senders, int maxInFlight) {
         this.client = client;
+        this.senders = senders;
+        this.permits = new Semaphore(maxInFlight);
         this.mapper = mapper;
         this.cycle = cycle;
         this.deadLetters = deadLetters;
         this.index = index;
     }
 
-    /** Writes the page's winners in one bulk request and accounts for every item. */
+    /**
+     * Sends the page's winners in one bulk request and returns: the cycle waits for the response
+     * ({@link SyncCycle#awaitWrites}) before it reads Elasticsearch and before it commits. Every item
+     * of the response is accounted for.
+     */
     public void write(List<PendingWrite> writes) {
         if (writes.isEmpty()) {
             return;
         }
+        BulkRequest request = bulk(writes).build();
+        wroteSinceRefresh = true;
+        permits.acquireUninterruptibly();
         try {
-            wroteSinceRefresh = true;
-            applied(writes, client.bulk(bulk(writes).build()).items());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: " + e.getMessage(), e);
+            cycle.inFlight(CompletableFuture.runAsync(() -> {
+                try {
+                    applied(writes, client.bulk(request).items());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: "
+                            + e.getMessage(), e);
+                } finally {
+                    permits.release();
+                }
+            }, senders));
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
         }
     }
 
@@ -101,7 +128,8 @@ public class ElasticsearchWriter {
             BulkResponseItem item = items.get(i);
             PendingWrite w = writes.get(i);
             if (item.error() == null) {
-                cycle.written(w);
+                cycle.written(w, item.seqNo() == null || item.primaryTerm() == null ? null
+                        : SyncRecord.Stamp.elasticsearch(item.seqNo(), item.primaryTerm()));
             } else if (item.status() == 409) {
                 cycle.conflict(w);
             } else if (item.status() != 400) {

@@ -24,6 +24,15 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
         this.tieBreaker = tieBreaker;
     }
 
+    /**
+     * The correlation key: the record's id. (The route's {@code correlationExpression} calls this
+     * bean method; {@code simple: ${body.id}} would resolve the method on each record instance
+     * anew, which cost more than the whole aggregation.)
+     */
+    public java.util.UUID correlationKey(SyncRecord record) {
+        return record.id();
+    }
+
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         if (oldExchange == null) {

@@ -3,14 +3,28 @@ package org.cassandraessync.record;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Pages fetched one at a time, never two in memory; pages that come back empty (every record in
- * them rejected or filtered) are skipped.
+ * Pages of a store's result, with read-ahead: while the caller processes one page, the next is
+ * already being fetched on another thread, so reading the source overlaps deciding and writing.
+ * At most two pages are held (the current one and the one being fetched); pages that come back
+ * empty (every record in them rejected or filtered) are skipped. {@link #fetchNext} is never
+ * called concurrently with itself.
  */
 public abstract class PageIterator<T> implements Iterator<List<T>> {
 
+    private static final ExecutorService READ_AHEAD = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sync-read-ahead");
+        t.setDaemon(true);
+        return t;
+    });
+
     private List<T> next;
+    private CompletableFuture<List<T>> ahead;
     private boolean done;
 
     /** The next page (possibly empty), or null when there are no more. */
@@ -19,7 +33,7 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
     @Override
     public boolean hasNext() {
         while (next == null && !done) {
-            List<T> page = fetchNext();
+            List<T> page = take();
             if (page == null) {
                 done = true;
             } else if (!page.isEmpty()) {
@@ -36,6 +50,20 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
         }
         List<T> page = next;
         next = null;
+        ahead = CompletableFuture.supplyAsync(this::fetchNext, READ_AHEAD);
         return page;
+    }
+
+    private List<T> take() {
+        if (ahead == null) {
+            return fetchNext();
+        }
+        CompletableFuture<List<T>> fetching = ahead;
+        ahead = null;
+        try {
+            return fetching.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 }

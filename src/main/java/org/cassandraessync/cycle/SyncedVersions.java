@@ -1,0 +1,65 @@
+package org.cassandraessync.cycle;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.record.SyncRecord.Stamp;
+
+/**
+ * The versions this daemon recently saw in sync on both stores: copies found equal, records it
+ * copied, and the copies it wrote (with the sequence number or write time the store gave them).
+ * A record read again in exactly such a version (same last_modified and same stamp) needs no
+ * look-up and no decision: that is what every cycle's overlap re-reads, and what a cycle reads
+ * back from Elasticsearch after copying it there. A change made since has another stamp and is
+ * decided as usual; a refused (conflicting) write is forgotten. Bounded: beyond {@code capacity}
+ * versions per store the oldest are forgotten, which only costs a re-read.
+ */
+public class SyncedVersions {
+
+    private record Version(Instant lastModified, long seqNo, long primaryTerm, long writeTimeMicros) {
+    }
+
+    private final Map<Side, LinkedHashMap<UUID, Version>> bySide = new EnumMap<>(Side.class);
+
+    public SyncedVersions(int capacity) {
+        for (Side side : Side.values()) {
+            bySide.put(side, new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, Version> eldest) {
+                    return size() > capacity;
+                }
+            });
+        }
+    }
+
+    /** Remembers a copy as read from its store (it has a stamp) or as written there. */
+    public synchronized void remember(Side side, UUID id, Instant lastModified, Stamp stamp) {
+        if (stamp == null || lastModified.equals(Instant.MIN)) {
+            return;
+        }
+        Map<UUID, Version> versions = bySide.get(side);
+        versions.remove(id);
+        versions.put(id, new Version(lastModified, stamp.seqNo(), stamp.primaryTerm(), stamp.writeTimeMicros()));
+    }
+
+    public void remember(SyncRecord copy) {
+        remember(copy.side(), copy.id(), copy.lastModified(), copy.stamp());
+    }
+
+    /** True when this exact copy was already seen in sync (or written by this daemon). */
+    public synchronized boolean alreadySynced(SyncRecord copy) {
+        Stamp s = copy.stamp();
+        Version v = bySide.get(copy.side()).get(copy.id());
+        return s != null && v != null && v.equals(new Version(copy.lastModified(), s.seqNo(), s.primaryTerm(),
+                s.writeTimeMicros()));
+    }
+
+    public synchronized void forget(UUID id) {
+        bySide.values().forEach(m -> m.remove(id));
+    }
+}
