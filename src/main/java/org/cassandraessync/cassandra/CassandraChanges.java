@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
+import java.time.Instant;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
@@ -21,6 +23,9 @@ import org.cassandraessync.record.SyncRecord;
  * so the cost follows the number of changes, not the size of the table. The first cycle (no
  * checkpoint), or a table without that index (e.g. Cassandra 4), reads the whole table instead,
  * still page by page. The driver pages the result itself; only one page is held at a time.
+ * The range query selects only the id, timestamp and write time: rows whose version is already in
+ * sync (re-read by each cycle's overlap, see {@link org.cassandraessync.cycle.SyncedVersions}) cost
+ * no more; the content of the others is read by id ({@link CassandraLookup#read}).
  *
  * <p>Why not camel-cassandraql here: its result strategies load the whole result (ALL) or cut it
  * (LIMIT_n); neither pages.
@@ -30,12 +35,16 @@ public class CassandraChanges {
     private final CqlSession session;
     private final CassandraTable table;
     private final CassandraRecordMapper mapper;
+    private final CassandraLookup contents;
+    private final String idColumn;
     private final SyncCycle cycle;
     private final String timestampColumn;
     private final int batchSize;
 
-    public CassandraChanges(CqlSession session, CassandraTable table, CassandraRecordMapper mapper, SyncCycle cycle,
-            String timestampColumn, int batchSize) {
+    public CassandraChanges(CqlSession session, CassandraTable table, CassandraRecordMapper mapper,
+            CassandraLookup contents, SyncCycle cycle, String idColumn, String timestampColumn, int batchSize) {
+        this.contents = contents;
+        this.idColumn = idColumn;
         this.session = session;
         this.table = table;
         this.mapper = mapper;
@@ -48,8 +57,12 @@ public class CassandraChanges {
     public Iterator<List<SyncRecord>> pages() {
         SyncWindow window = cycle.window(Side.CASSANDRA);
         boolean byIndex = !window.isFull() && table.hasTimestampIndex();
-        String cql = "SELECT " + table.selectList() + " FROM " + table.qualifiedName()
-                + (byIndex ? " WHERE " + CassandraTable.quoted(timestampColumn) + " > ?" : "");
+        String ts = CassandraTable.quoted(timestampColumn);
+        // by index: only what tells a version (id, timestamp, write time); the rows' content is read
+        // afterwards for the versions not already in sync
+        String select = byIndex ? CassandraTable.quoted(idColumn) + ", " + ts + ", writetime(" + ts + ") AS "
+                + CassandraTable.WRITE_TIME : table.selectList();
+        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + (byIndex ? " WHERE " + ts + " > ?" : "");
         SimpleStatement statement = SimpleStatement.newInstance(cql).setPageSize(batchSize)
                 .setTimeout(Duration.ofSeconds(30));
         if (byIndex) {
@@ -57,13 +70,23 @@ public class CassandraChanges {
         }
         ResultSet rows = session.execute(statement);
         // a full scan without the index still only passes on what changed inside the window
-        java.time.Instant after = window.after();
+        Instant after = window.after();
         Iterator<Row> it = rows.iterator();
         return new PageIterator<>() {
             @Override
             protected List<SyncRecord> fetchNext() {
                 if (!it.hasNext()) {
                     return null;
+                }
+                if (byIndex) {
+                    List<UUID> changed = new ArrayList<>(batchSize);
+                    for (int n = 0; n < batchSize && it.hasNext(); n++) {
+                        Row row = it.next();
+                        if (!alreadySynced(row)) {
+                            changed.add(row.getUuid(0));
+                        }
+                    }
+                    return contents.read(changed);
                 }
                 List<SyncRecord> page = new ArrayList<>(batchSize);
                 for (int n = 0; n < batchSize && it.hasNext(); n++) {
@@ -75,5 +98,14 @@ public class CassandraChanges {
                 return page;
             }
         };
+    }
+
+    /** A row (id, timestamp, write time) that is a version already in sync on both stores. */
+    private boolean alreadySynced(Row row) {
+        if (row.isNull(0) || row.isNull(1) || row.isNull(2)) {
+            return false;
+        }
+        return cycle.alreadySynced(Side.CASSANDRA, row.getUuid(0), row.getInstant(1).toEpochMilli(),
+                SyncRecord.Stamp.cassandra(row.getLong(2)));
     }
 }

@@ -17,7 +17,7 @@ import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 
 /**
- * The current Cassandra copies of a page of records: one prepared single-partition read per id,
+ * The current Cassandra copies of a page of records (or the content of changed rows): one prepared single-partition read per id,
  * issued asynchronously with bounded concurrency (cheaper for the cluster than a large IN).
  */
 public class CassandraLookup {
@@ -36,7 +36,34 @@ public class CassandraLookup {
         this.idColumn = idColumn;
     }
 
+    /** The current copies of these records (counterparts of another store's changes). */
     public List<SyncRecord> find(Collection<UUID> ids) {
+        List<SyncRecord> found = new ArrayList<>();
+        for (Row row : rows(ids)) {
+            SyncRecord r = mapper.fromRow(row);
+            found.add(r != null ? r : SyncRecord.unusable(row.getUuid(CassandraTable.quoted(idColumn)),
+                    Side.CASSANDRA, row.isNull(CassandraTable.WRITE_TIME) ? null
+                            : SyncRecord.Stamp.cassandra(row.getLong(CassandraTable.WRITE_TIME))));
+        }
+        return found;
+    }
+
+    /**
+     * The current content of rows found changed; a row that cannot be synced is reported to the
+     * dead letters by the mapper and left out.
+     */
+    public List<SyncRecord> read(Collection<UUID> ids) {
+        List<SyncRecord> records = new ArrayList<>(ids.size());
+        for (Row row : rows(ids)) {
+            SyncRecord r = mapper.fromRow(row);
+            if (r != null) {
+                records.add(r);
+            }
+        }
+        return records;
+    }
+
+    private List<Row> rows(Collection<UUID> ids) {
         PreparedStatement select = session.prepare("SELECT " + table.selectList() + " FROM " + table.qualifiedName()
                 + " WHERE " + CassandraTable.quoted(idColumn) + " = ?");
         Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
@@ -48,14 +75,11 @@ public class CassandraLookup {
             reads.add(read.<Row>thenApply(AsyncResultSet::one).whenComplete((r, e) -> permits.release())
                     .toCompletableFuture());
         }
-        List<SyncRecord> found = new ArrayList<>();
+        List<Row> found = new ArrayList<>(ids.size());
         for (CompletableFuture<Row> read : reads) {
             Row row = read.join();
             if (row != null) {
-                SyncRecord r = mapper.fromRow(row);
-                found.add(r != null ? r : SyncRecord.unusable(row.getUuid(CassandraTable.quoted(idColumn)),
-                        Side.CASSANDRA, row.isNull(CassandraTable.WRITE_TIME) ? null
-                                : SyncRecord.Stamp.cassandra(row.getLong(CassandraTable.WRITE_TIME))));
+                found.add(row);
             }
         }
         return found;

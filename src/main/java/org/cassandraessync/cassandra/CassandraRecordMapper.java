@@ -4,15 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cassandraessync.cycle.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
@@ -29,16 +26,14 @@ public class CassandraRecordMapper {
 
     private final String idColumn;
     private final String timestampColumn;
-    private final ObjectMapper json;
     private final DeadLetters deadLetters;
     private final Duration maxClockSkew;
     private final Clock clock;
 
-    public CassandraRecordMapper(String idColumn, String timestampColumn, ObjectMapper json, DeadLetters deadLetters,
+    public CassandraRecordMapper(String idColumn, String timestampColumn, DeadLetters deadLetters,
             Duration maxClockSkew, Clock clock) {
         this.idColumn = idColumn;
         this.timestampColumn = timestampColumn;
-        this.json = json;
         this.deadLetters = deadLetters;
         this.maxClockSkew = maxClockSkew;
         this.clock = clock;
@@ -70,22 +65,16 @@ public class CassandraRecordMapper {
     }
 
     /**
-     * Parameters of {@code INSERT ... JSON ? DEFAULT UNSET USING TIMESTAMP ?}: the row as JSON
-     * (columns the record does not carry are left unset, never nulled) and a write time that is the
-     * record's {@code last_modified}, but always above the write time of the row it replaces, so
-     * Cassandra's last-write-wins keeps the newest version whatever the writers' clocks.
+     * The write time of a copy: the record's {@code last_modified}, but always above the write time
+     * of the row it replaces, so Cassandra's last-write-wins keeps the newest version whatever the
+     * writers' clocks.
      */
-    public List<Object> toInsertParameters(PendingWrite write) throws JsonProcessingException {
-        SyncRecord record = write.record();
-        Map<String, Object> row = new LinkedHashMap<>();
-        record.fields().forEach((k, v) -> row.put(k, CqlJsonValues.forInsertJson(v)));
-        row.put(idColumn, record.id().toString());
-        row.put(timestampColumn, Timestamps.format(record.lastModified()));
-        long micros = TimeUnit.MILLISECONDS.toMicros(record.lastModified().toEpochMilli());
+    public long writeTime(PendingWrite write) {
+        long micros = TimeUnit.MILLISECONDS.toMicros(write.record().lastModified().toEpochMilli());
         SyncRecord replacing = write.replacing();
         if (replacing != null && replacing.stamp() != null && replacing.stamp().writeTimeMicros() >= micros) {
             micros = replacing.stamp().writeTimeMicros() + 1;
         }
-        return List.of(json.writeValueAsString(row), micros);
+        return micros;
     }
 }

@@ -18,7 +18,6 @@ import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import org.cassandraessync.record.SyncRecord;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import org.cassandraessync.cycle.PendingWrite;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.state.DeadLetters;
@@ -27,8 +26,9 @@ import org.cassandraessync.state.DeadLetters;
  * Writes winners to Cassandra, asynchronously with bounded concurrency (the permits are shared by
  * consecutive pages, so a page's writes overlap the reading of the next), in one of two modes:
  * <ul>
- * <li>timestamp (default): {@code INSERT ... JSON ? DEFAULT UNSET USING TIMESTAMP ?}, the write time
- * above the one of the row it replaces (see {@link CassandraRecordMapper#toInsertParameters});</li>
+ * <li>timestamp (default): {@code INSERT ... USING TIMESTAMP ?} of the record's columns with typed
+ * values, the write time above the one of the row it replaces (see
+ * {@link CassandraRecordMapper#writeTime});</li>
  * <li>lwt: a lightweight transaction conditional on the replaced row being exactly the one that
  * was compared ({@code IF last_modified = ?}, or {@code IF NOT EXISTS} when there was none); a
  * row changed in between is left alone and the record is decided again next cycle.</li>
@@ -50,6 +50,8 @@ public class CassandraWriter {
     private final boolean lightweightTransactions;
     private final String idColumn;
     private final String timestampColumn;
+    private static final int MAX_PREPARED = 256;
+    private final Map<List<String>, PreparedStatement> inserts = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CassandraWriter(CqlSession session, CassandraTable table, CassandraRecordMapper mapper, SyncCycle cycle,
             DeadLetters deadLetters, int maxInFlight, boolean lightweightTransactions, String idColumn,
@@ -65,14 +67,12 @@ public class CassandraWriter {
         this.permits = new Semaphore(maxInFlight);
     }
 
-    public void write(List<PendingWrite> writes) throws JsonProcessingException {
+    public void write(List<PendingWrite> writes) {
         if (writes.isEmpty()) {
             return;
         }
-        PreparedStatement insert = session.prepare("INSERT INTO " + table.qualifiedName()
-                + " JSON ? DEFAULT UNSET USING TIMESTAMP ?");
         List<CompletableFuture<Void>> pending = new ArrayList<>(writes.size());
-        Map<String, DataType> columns = lightweightTransactions ? table.columns() : Map.of();
+        Map<String, DataType> columns = table.columns();
         for (PendingWrite w : writes) {
             Statement<?> statement;
             SyncRecord.Stamp stamp = null; // the write time the new copy gets, when it is known
@@ -80,9 +80,9 @@ public class CassandraWriter {
                 if (lightweightTransactions) {
                     statement = conditional(w, columns);
                 } else {
-                    List<Object> parameters = mapper.toInsertParameters(w);
-                    statement = insert.bind(parameters.toArray());
-                    stamp = SyncRecord.Stamp.cassandra((Long) parameters.get(1));
+                    long writeTime = mapper.writeTime(w);
+                    statement = insert(w.record(), columns, writeTime);
+                    stamp = SyncRecord.Stamp.cassandra(writeTime);
                 }
             } catch (IllegalArgumentException e) {
                 deadLetters.reject(w.record().side(), w.record().id(), e.getMessage(), w.record().fields());
@@ -111,25 +111,41 @@ public class CassandraWriter {
         cycle.inFlight(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
     }
 
-    /** The lightweight transaction for one write: typed values, conditional on the compared copy. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private Statement<?> conditional(PendingWrite w, Map<String, DataType> columns) throws JsonProcessingException {
-        SyncRecord record = w.record();
-        SyncRecord replacing = w.replacing();
-        if (replacing == null) {
-            return session.prepare("INSERT INTO " + table.qualifiedName() + " JSON ? DEFAULT UNSET IF NOT EXISTS")
-                    .bind(mapper.toInsertParameters(w).get(0));
+    /**
+     * {@code INSERT INTO t (id, last_modified, <the record's fields>) VALUES (...) USING TIMESTAMP ?}
+     * with typed values: columns the record does not carry are left as they are, never nulled.
+     * One prepared statement per set of field names (records of one table mostly share one).
+     */
+    private Statement<?> insert(SyncRecord record, Map<String, DataType> columns, Long writeTime) {
+        List<String> names = new ArrayList<>(new java.util.TreeSet<>(record.fields().keySet()));
+        String suffix = writeTime == null ? " IF NOT EXISTS" : " USING TIMESTAMP ?";
+        List<String> key = new ArrayList<>(names);
+        key.add(suffix);
+        PreparedStatement insert = inserts.computeIfAbsent(key, k -> {
+            StringBuilder cql = new StringBuilder("INSERT INTO " + table.qualifiedName() + " (")
+                    .append(CassandraTable.quoted(idColumn)).append(", ").append(CassandraTable.quoted(timestampColumn));
+            names.forEach(name -> cql.append(", ").append(CassandraTable.quoted(name)));
+            cql.append(") VALUES (?, ?").append(", ?".repeat(names.size())).append(")").append(suffix);
+            if (inserts.size() > MAX_PREPARED) {
+                inserts.clear(); // records with ever-new field sets: keep the cache bounded
+            }
+            return session.prepare(cql.toString());
+        });
+        BoundStatementBuilder b = insert.boundStatementBuilder();
+        b.setUuid(0, record.id());
+        b.setInstant(1, record.lastModified());
+        int i = bindFields(b, 2, names, record, columns);
+        if (writeTime != null) {
+            b.setLong(i, writeTime);
         }
-        List<String> names = new ArrayList<>(record.fields().keySet());
-        StringBuilder cql = new StringBuilder("UPDATE " + table.qualifiedName() + " SET ")
-                .append(CassandraTable.quoted(timestampColumn)).append(" = ?");
-        names.forEach(n -> cql.append(", ").append(CassandraTable.quoted(n)).append(" = ?"));
-        cql.append(" WHERE ").append(CassandraTable.quoted(idColumn)).append(" = ? IF ");
-        boolean unusable = replacing.lastModified().equals(java.time.Instant.MIN);
-        cql.append(unusable ? "EXISTS" : CassandraTable.quoted(timestampColumn) + " = ?");
-        BoundStatementBuilder b = session.prepare(cql.toString()).boundStatementBuilder();
-        int i = 0;
-        b.setInstant(i++, record.lastModified());
+        return b.build();
+    }
+
+    /** Binds the record's fields, in {@code names} order, from {@code index} on; answers the next index. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int bindFields(BoundStatementBuilder b, int index, List<String> names, SyncRecord record,
+            Map<String, DataType> columns) {
+        int i = index;
         for (String n : names) {
             DataType type = columns.get(n);
             if (type == null) {
@@ -143,6 +159,26 @@ public class CassandraWriter {
                 b.set(i++, value, codec);
             }
         }
+        return i;
+    }
+
+    /** The lightweight transaction for one write: typed values, conditional on the compared copy. */
+    private Statement<?> conditional(PendingWrite w, Map<String, DataType> columns) {
+        SyncRecord record = w.record();
+        SyncRecord replacing = w.replacing();
+        if (replacing == null) {
+            return insert(record, columns, null);
+        }
+        List<String> names = new ArrayList<>(record.fields().keySet());
+        StringBuilder cql = new StringBuilder("UPDATE " + table.qualifiedName() + " SET ")
+                .append(CassandraTable.quoted(timestampColumn)).append(" = ?");
+        names.forEach(n -> cql.append(", ").append(CassandraTable.quoted(n)).append(" = ?"));
+        cql.append(" WHERE ").append(CassandraTable.quoted(idColumn)).append(" = ? IF ");
+        boolean unusable = replacing.lastModified().equals(java.time.Instant.MIN);
+        cql.append(unusable ? "EXISTS" : CassandraTable.quoted(timestampColumn) + " = ?");
+        BoundStatementBuilder b = session.prepare(cql.toString()).boundStatementBuilder();
+        b.setInstant(0, record.lastModified());
+        int i = bindFields(b, 1, names, record, columns);
         b.setUuid(i++, record.id());
         if (!unusable) {
             b.setInstant(i, replacing.lastModified());

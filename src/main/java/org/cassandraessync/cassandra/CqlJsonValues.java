@@ -42,28 +42,6 @@ public final class CqlJsonValues {
     private CqlJsonValues() {
     }
 
-    /**
-     * A JSON-ready value as Cassandra's {@code INSERT ... JSON} must receive it: decimals and
-     * varints as strings, because Cassandra reads JSON numbers through a double and a decimal 1.50
-     * would come back as 1.5.
-     */
-    public static Object forInsertJson(Object value) {
-        if (value instanceof BigDecimal || value instanceof BigInteger) {
-            return value.toString();
-        }
-        if (value instanceof Map<?, ?> m) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(k, forInsertJson(v)));
-            return out;
-        }
-        if (value instanceof Collection<?> c) {
-            List<Object> out = new ArrayList<>(c.size());
-            c.forEach(v -> out.add(forInsertJson(v)));
-            return out;
-        }
-        return value;
-    }
-
     /** The canonical JSON form of {@code value} for a column of {@code type}. */
     public static Object canonical(DataType type, Object value) {
         return toJson(fromJson(type, value));

@@ -75,7 +75,7 @@ public class SyncConfiguration implements CamelConfiguration {
         CassandraTable table = new CassandraTable(clients.cassandra(), settings.cassandraKeyspace(),
                 settings.cassandraTable(), settings.timestampField());
         CassandraRecordMapper cassandraMapper = new CassandraRecordMapper(settings.idField(), settings.timestampField(),
-                json, deadLetters, settings.maxClockSkew(), clock);
+                deadLetters, settings.maxClockSkew(), clock);
         ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper(settings.idField(),
                 settings.timestampField(), table, deadLetters, settings.maxClockSkew(), clock);
 
@@ -83,13 +83,16 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("syncSettings", settings);
         registry.bind("syncCycle", cycle);
         registry.bind("deadLetters", deadLetters);
-        registry.bind("cassandraChanges", new CassandraChanges(clients.cassandra(), table, cassandraMapper, cycle,
-                settings.timestampField(), settings.batchSize()));
-        registry.bind("elasticsearchChanges", new ElasticsearchChanges(clients.elasticsearch(), elasticsearchMapper,
-                cycle, settings.elasticsearchIndex(), settings.timestampField(), settings.batchSize()));
+        CassandraLookup cassandraLookup = new CassandraLookup(clients.cassandra(), table, cassandraMapper,
+                settings.idField());
+        registry.bind("cassandraChanges", new CassandraChanges(clients.cassandra(), table, cassandraMapper,
+                cassandraLookup, cycle, settings.idField(), settings.timestampField(), settings.batchSize()));
+        ElasticsearchLookup elasticsearchLookup = new ElasticsearchLookup(clients.elasticsearch(), elasticsearchMapper,
+                settings.elasticsearchIndex());
+        registry.bind("elasticsearchChanges", new ElasticsearchChanges(clients.elasticsearch(), elasticsearchLookup,
+                elasticsearchMapper, cycle, settings.elasticsearchIndex(), settings.timestampField(), settings.batchSize()));
         registry.bind("counterparts", new Counterparts(
-                new CassandraLookup(clients.cassandra(), table, cassandraMapper, settings.idField()),
-                new ElasticsearchLookup(clients.elasticsearch(), elasticsearchMapper, settings.elasticsearchIndex())));
+                cassandraLookup, elasticsearchLookup));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));
         registry.bind("elasticsearchWriter", new ElasticsearchWriter(clients.elasticsearch(), elasticsearchMapper, cycle,
                 deadLetters, settings.elasticsearchIndex(), context.getExecutorServiceManager()

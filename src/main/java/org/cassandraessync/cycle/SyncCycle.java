@@ -54,6 +54,8 @@ public class SyncCycle {
     private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
     private long expectedDecisions;
     private volatile long startNanos;
+    /** When the Elasticsearch side started being read: the Cassandra side (and its writes) took until then. */
+    private volatile long elasticsearchStartNanos;
     private volatile long rejectedAtStart;
     private volatile CycleSummary last;
     private volatile int consecutiveFailures;
@@ -109,6 +111,7 @@ public class SyncCycle {
         holdBack.clear();
         rejectedAtStart = deadLetters.count();
         startNanos = System.nanoTime();
+        elasticsearchStartNanos = 0;
         Map<Side, Instant> marks = checkpoints.load();
         for (Side side : Side.values()) {
             Instant mark = marks.get(side);
@@ -118,6 +121,9 @@ public class SyncCycle {
     }
 
     public SyncWindow window(Side side) {
+        if (side == Side.ELASTICSEARCH && elasticsearchStartNanos == 0) {
+            elasticsearchStartNanos = System.nanoTime();
+        }
         return windows.get(side);
     }
 
@@ -142,6 +148,21 @@ public class SyncCycle {
             decisions.set(0);
         }
         return toDecide;
+    }
+
+    /**
+     * True when this copy (known by its metadata only) is one already in sync on both stores: the
+     * reader then does not even fetch its content. Counted as read and unchanged.
+     */
+    public boolean alreadySynced(Side side, java.util.UUID id, long lastModifiedMillis, SyncRecord.Stamp stamp) {
+        if (!synced.alreadySynced(side, id, lastModifiedMillis, stamp)) {
+            return false;
+        }
+        counter(current, side, true).incrementAndGet();
+        counter(total, side, true).incrementAndGet();
+        current.unchanged.incrementAndGet();
+        total.unchanged.incrementAndGet();
+        return true;
     }
 
     /** Queues the winning version for the side that lacks it, with the copy it replaces there. */
@@ -295,10 +316,13 @@ public class SyncCycle {
         current.rejected.set(rejected);
         total.rejected.addAndGet(rejected);
         last = summary(current, false);
+        long cassandraSide = elasticsearchStartNanos == 0 ? last.millis()
+                : (elasticsearchStartNanos - startNanos) / 1_000_000;
         LOG.info("Cycle {}: cassandra→elasticsearch read {} written {} | elasticsearch→cassandra read {} written {}"
-                + " | unchanged {} | conflicts {} | rejected {} | {} ms", last.cycle(), last.readCassandra(),
-                last.writtenElasticsearch(), last.readElasticsearch(), last.writtenCassandra(), last.unchanged(),
-                last.conflicts(), last.rejected(), last.millis());
+                + " | unchanged {} | conflicts {} | rejected {} | {} ms (Cassandra side {} ms, Elasticsearch side {} ms)",
+                last.cycle(), last.readCassandra(), last.writtenElasticsearch(), last.readElasticsearch(),
+                last.writtenCassandra(), last.unchanged(), last.conflicts(), last.rejected(), last.millis(),
+                cassandraSide, last.millis() - cassandraSide);
     }
 
     /**

@@ -21,7 +21,12 @@ import org.cassandraessync.record.SyncRecord.Stamp;
  */
 public class SyncedVersions {
 
-    private record Version(Instant lastModified, long seqNo, long primaryTerm, long writeTimeMicros) {
+    /** The timestamp in epoch milliseconds (what Elasticsearch sorts by) and the store's stamp. */
+    private record Version(long lastModifiedMillis, long seqNo, long primaryTerm, long writeTimeMicros) {
+
+        static Version of(Instant lastModified, Stamp s) {
+            return new Version(lastModified.toEpochMilli(), s.seqNo(), s.primaryTerm(), s.writeTimeMicros());
+        }
     }
 
     private final Map<Side, LinkedHashMap<UUID, Version>> bySide = new EnumMap<>(Side.class);
@@ -44,7 +49,7 @@ public class SyncedVersions {
         }
         Map<UUID, Version> versions = bySide.get(side);
         versions.remove(id);
-        versions.put(id, new Version(lastModified, stamp.seqNo(), stamp.primaryTerm(), stamp.writeTimeMicros()));
+        versions.put(id, Version.of(lastModified, stamp));
     }
 
     public void remember(SyncRecord copy) {
@@ -52,11 +57,19 @@ public class SyncedVersions {
     }
 
     /** True when this exact copy was already seen in sync (or written by this daemon). */
-    public synchronized boolean alreadySynced(SyncRecord copy) {
-        Stamp s = copy.stamp();
-        Version v = bySide.get(copy.side()).get(copy.id());
-        return s != null && v != null && v.equals(new Version(copy.lastModified(), s.seqNo(), s.primaryTerm(),
-                s.writeTimeMicros()));
+    public boolean alreadySynced(SyncRecord copy) {
+        return copy.stamp() != null && !copy.lastModified().equals(Instant.MIN)
+                && alreadySynced(copy.side(), copy.id(), copy.lastModified().toEpochMilli(), copy.stamp());
+    }
+
+    /**
+     * The same question from a copy's metadata only (id, timestamp in epoch milliseconds, stamp),
+     * before its content is fetched.
+     */
+    public synchronized boolean alreadySynced(Side side, UUID id, long lastModifiedMillis, Stamp stamp) {
+        Version v = bySide.get(side).get(id);
+        return v != null && v.equals(new Version(lastModifiedMillis, stamp.seqNo(), stamp.primaryTerm(),
+                stamp.writeTimeMicros()));
     }
 
     public synchronized void forget(UUID id) {

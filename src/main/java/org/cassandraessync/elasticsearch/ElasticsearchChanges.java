@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
@@ -22,7 +23,11 @@ import org.cassandraessync.record.Timestamps;
 
 /**
  * Reads the Elasticsearch side of a cycle's window in pages of {@code sync.batch-size} documents:
- * a range query on the timestamp field inside a point-in-time, sorted by timestamp then
+ * while most documents read are versions already in sync (see
+ * {@link org.cassandraessync.cycle.SyncedVersions}: what a cycle re-reads in its overlap, or reads
+ * back after copying it), only their metadata (id, timestamp, sequence number), then the content of
+ * the others by one multi-get; while most are new versions, the content with the search itself.
+ * The search is a range query on the timestamp field inside a point-in-time, sorted by timestamp then
  * {@code _shard_doc} and paged with {@code search_after}, so every matching document is seen
  * exactly once even when many share a timestamp, and never only the first 10 hits. The first
  * cycle (no checkpoint) reads every document the same way.
@@ -35,15 +40,17 @@ public class ElasticsearchChanges {
     private static final String KEEP_ALIVE = "2m";
 
     private final ElasticsearchClient client;
+    private final ElasticsearchLookup documents;
     private final ElasticsearchRecordMapper mapper;
     private final SyncCycle cycle;
     private final String index;
     private final String timestampField;
     private final int batchSize;
 
-    public ElasticsearchChanges(ElasticsearchClient client, ElasticsearchRecordMapper mapper, SyncCycle cycle,
-            String index, String timestampField, int batchSize) {
+    public ElasticsearchChanges(ElasticsearchClient client, ElasticsearchLookup documents,
+            ElasticsearchRecordMapper mapper, SyncCycle cycle, String index, String timestampField, int batchSize) {
         this.client = client;
+        this.documents = documents;
         this.mapper = mapper;
         this.cycle = cycle;
         this.index = index;
@@ -62,6 +69,8 @@ public class ElasticsearchChanges {
             private String pit;
             private List<FieldValue> searchAfter;
             private boolean exhausted;
+            /** Whether searches return the documents' content: while most hits are new versions. */
+            private boolean withContent;
 
             @Override
             @SuppressWarnings({"unchecked", "rawtypes"})
@@ -74,11 +83,13 @@ public class ElasticsearchChanges {
                         pit = client.openPointInTime(p -> p.index(index).keepAlive(k -> k.time(KEEP_ALIVE))).id();
                     }
                     String currentPit = pit;
+                    boolean content = withContent;
                     SearchResponse<Map> response = client.search(s -> {
                         s.pit(p -> p.id(currentPit).keepAlive(k -> k.time(KEEP_ALIVE)))
                                 .query(query)
                                 .size(batchSize)
                                 .seqNoPrimaryTerm(true)
+                                .source(src -> src.fetch(content))
                                 .trackTotalHits(t -> t.enabled(false))
                                 .sort(o -> o.field(f -> f.field(timestampField).order(SortOrder.Asc)
                                         .missing(FieldValue.of("_last"))))
@@ -92,13 +103,15 @@ public class ElasticsearchChanges {
                         pit = response.pitId();
                     }
                     List<Hit<Map>> hits = response.hits().hits();
-                    List<SyncRecord> page = new ArrayList<>(hits.size());
+                    List<Hit<Map>> changed = new ArrayList<>(hits.size());
                     for (Hit<Map> hit : hits) {
-                        SyncRecord r = mapper.fromDocument(hit.id(), hit.source(), hit.seqNo(), hit.primaryTerm());
-                        if (r != null) {
-                            page.add(r);
+                        if (!alreadySynced(hit)) {
+                            changed.add(hit);
                         }
                     }
+                    List<SyncRecord> page = content ? fromHits(changed)
+                            : documents.read(changed.stream().map(Hit::id).toList());
+                    withContent = changed.size() * 2 > hits.size();
                     if (hits.size() < batchSize) {
                         finish();
                     } else {
@@ -112,6 +125,34 @@ public class ElasticsearchChanges {
                     finish();
                     throw e;
                 }
+            }
+
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            private List<SyncRecord> fromHits(List<Hit<Map>> hits) {
+                List<SyncRecord> records = new ArrayList<>(hits.size());
+                for (Hit<Map> hit : hits) {
+                    SyncRecord r = mapper.fromDocument(hit.id(), hit.source(), hit.seqNo(), hit.primaryTerm());
+                    if (r != null) {
+                        records.add(r);
+                    }
+                }
+                return records;
+            }
+
+            /** A hit whose id, timestamp (its first sort value) and sequence number are a version already in sync. */
+            private boolean alreadySynced(Hit<Map> hit) {
+                if (hit.seqNo() == null || hit.primaryTerm() == null || hit.sort().isEmpty()
+                        || !hit.sort().get(0).isLong()) {
+                    return false;
+                }
+                UUID id;
+                try {
+                    id = UUID.fromString(hit.id());
+                } catch (IllegalArgumentException e) {
+                    return false; // read in full, then reported by the mapper
+                }
+                return cycle.alreadySynced(Side.ELASTICSEARCH, id, hit.sort().get(0).longValue(),
+                        SyncRecord.Stamp.elasticsearch(hit.seqNo(), hit.primaryTerm()));
             }
 
             private void finish() {

@@ -26,6 +26,8 @@ record BenchOptions(
         List<String> daemonOptions,
         /** One change in this many is followed for its delay (all of them are checked at the end). */
         int sampleEvery,
+        /** Longest wait for the machine to be quiet before a measurement. */
+        Duration settleMax,
         Path workDir,
         Path output,
         Path jar) {
@@ -44,6 +46,7 @@ record BenchOptions(
                 Arrays.stream(System.getProperty("bench.daemon-options", "").split(" ")).filter(o -> !o.isBlank())
                         .toList(),
                 Integer.getInteger("bench.sample-every", 10),
+                Duration.ofSeconds(Long.getLong("bench.settle-max", 60)),
                 work,
                 Path.of(System.getProperty("bench.output", work.resolve("result.json").toString())),
                 Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar")));

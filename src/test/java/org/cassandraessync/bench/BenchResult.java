@@ -19,11 +19,11 @@ record BenchResult(
     }
 
     record Raw(long records, double cassandraPerSecond, double elasticsearchPerSecond, String cassandraMethod,
-            String elasticsearchMethod) {
+            String elasticsearchMethod, double cassandraMachineBusy, double elasticsearchMachineBusy) {
     }
 
     record Backfill(String direction, long records, long copied, long inTarget, double seconds, double perSecond,
-            double targetRawPerSecond, double ratio, String daemonHeap, long heapPeakMb, long heapMaxAfterGcMb,
+            double targetRawPerSecond, double ratio, double machineBusy, String daemonHeap, long heapPeakMb, long heapMaxAfterGcMb,
             int gcCount, List<String> failures, boolean succeeded) {
     }
 
@@ -48,13 +48,16 @@ record BenchResult(
                 options.period().toMillis()));
         t.append("| Measure | Result |\n|---|---|\n");
         row(t, "Raw Cassandra writes (" + raw.cassandraMethod() + "), " + n(raw.records()) + " records",
-                n(raw.cassandraPerSecond()) + " records/s");
+                n(raw.cassandraPerSecond()) + String.format(Locale.ROOT, " records/s; machine %.0f%% busy",
+                        raw.cassandraMachineBusy() * 100));
         row(t, "Raw Elasticsearch writes (" + raw.elasticsearchMethod() + "), " + n(raw.records()) + " records",
-                n(raw.elasticsearchPerSecond()) + " records/s");
+                n(raw.elasticsearchPerSecond()) + String.format(Locale.ROOT, " records/s; machine %.0f%% busy",
+                        raw.elasticsearchMachineBusy() * 100));
         for (Backfill b : backfill) {
             row(t, "Backfill " + b.direction() + ", " + n(b.records()) + " records (first cycle)",
-                    String.format(Locale.ROOT, "%s records/s in %.1f s = %.0f%% of the raw write rate; %s copied",
-                            n(b.perSecond()), b.seconds(), b.ratio() * 100, n(b.copied())));
+                    String.format(Locale.ROOT, "%s records/s in %.1f s = %.0f%% of the raw write rate; %s copied;"
+                            + " machine %.0f%% busy", n(b.perSecond()), b.seconds(), b.ratio() * 100, n(b.copied()),
+                            b.machineBusy() * 100));
             row(t, "Daemon heap during that backfill (-Xmx" + b.daemonHeap() + ")",
                     String.format(Locale.ROOT, "peak %d MB in use, at most %d MB live after a GC; %s", b.heapPeakMb(),
                             b.heapMaxAfterGcMb(), b.succeeded() ? "succeeded" : "FAILED " + b.failures()));

@@ -14,7 +14,6 @@ final class Machine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Machine.class);
     private static final double QUIET = 0.25;
-    private static final int MAX_WAIT_SECONDS = 60;
 
     private Machine() {
     }
@@ -32,11 +31,11 @@ final class Machine {
     /**
      * Waits until the stores have finished the background work the previous phase caused
      * (flushes, compactions, merges): the whole machine's CPU busy under 25% over one second, or
-     * at most a minute.
+     * at most {@code max}.
      */
-    static void settle() {
+    static void settle(java.time.Duration max) {
         long start = System.nanoTime();
-        for (int s = 0; s < MAX_WAIT_SECONDS; s++) {
+        for (long s = 0; s < Math.max(1, max.toSeconds()); s++) {
             long[] a = cpu();
             DaemonProcess.pause(1000);
             long[] b = cpu();
@@ -47,7 +46,60 @@ final class Machine {
                 return;
             }
         }
-        LOG.info("Machine still busy after {} s; going on", MAX_WAIT_SECONDS);
+        LOG.info("Machine still busy after {} s; going on", max.toSeconds());
+    }
+
+    /**
+     * Samples the machine's CPU counters twice a second in the background, so that how busy the
+     * machine was during any interval (e.g. one cycle, known only once it has finished) can be
+     * told afterwards: 1.0 means every core was busy (the stores and the daemon compete for them).
+     */
+    static final class CpuSampler implements AutoCloseable {
+        private final java.util.List<long[]> samples = new java.util.ArrayList<>();
+        private final Thread thread;
+
+        CpuSampler() {
+            thread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    long[] c = cpu();
+                    synchronized (samples) {
+                        samples.add(new long[] {System.nanoTime(), c[0], c[1]});
+                    }
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-cpu");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Fraction of all cores busy between the samples nearest to the two instants (System.nanoTime). */
+        double busyBetween(long fromNanos, long toNanos) {
+            synchronized (samples) {
+                long[] a = null;
+                long[] b = null;
+                for (long[] s : samples) {
+                    if (s[0] <= fromNanos || a == null) {
+                        a = s;
+                    }
+                    if (s[0] <= toNanos) {
+                        b = s;
+                    }
+                }
+                if (a == null || b == null || b[1] <= a[1]) {
+                    return 0;
+                }
+                return 1.0 - (double) (b[2] - a[2]) / (b[1] - a[1]);
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+        }
     }
 
     /** Total and idle (incl. I/O wait) jiffies of all CPUs. */

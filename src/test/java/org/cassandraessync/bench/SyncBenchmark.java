@@ -48,6 +48,7 @@ public final class SyncBenchmark {
     private final Sandbox sandbox;
     private final BenchOptions options;
     private final StoreClients clients;
+    private final Machine.CpuSampler cpu = new Machine.CpuSampler();
 
     SyncBenchmark(Sandbox sandbox, BenchOptions options) {
         this.sandbox = sandbox;
@@ -81,18 +82,23 @@ public final class SyncBenchmark {
             fromCassandra.create(clients);
             fromElasticsearch.create(clients);
 
-            Machine.settle();
+            Machine.settle(options.settleMax());
             LOG.info("Raw Cassandra writes: {} records", n);
+            long t0 = System.nanoTime();
             double rawCassandra = RawWriters.cassandra(clients.cassandra(), fromCassandra.table(), n,
                     i -> BenchRecords.record(SEED, i, stamp(i)));
-            Machine.settle();
+            double cassandraBusy = cpu.busyBetween(t0, System.nanoTime());
+            Machine.settle(options.settleMax());
             LOG.info("Raw Elasticsearch writes: {} records", n);
+            t0 = System.nanoTime();
             double rawElasticsearch = RawWriters.elasticsearch(clients.elasticsearch(), fromElasticsearch.index(), n,
                     i -> BenchRecords.record(SEED + 100, i, stamp(i)));
+            double elasticsearchBusy = cpu.busyBetween(t0, System.nanoTime());
             clients.elasticsearch().indices().refresh(r -> r.index(fromElasticsearch.index()));
             BenchResult.Raw raw = new BenchResult.Raw(n, rawCassandra, rawElasticsearch,
                     "prepared INSERT, async, " + RawWriters.CASSANDRA_IN_FLIGHT + " in flight",
-                    "bulk of " + RawWriters.BULK_SIZE + ", " + RawWriters.BULK_IN_FLIGHT + " in flight");
+                    "bulk of " + RawWriters.BULK_SIZE + ", " + RawWriters.BULK_IN_FLIGHT + " in flight",
+                    cassandraBusy, elasticsearchBusy);
 
             List<Backfill> backfills = List.of(
                     backfill("Cassandra → Elasticsearch", fromCassandra, true, rawElasticsearch),
@@ -110,6 +116,7 @@ public final class SyncBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            cpu.close();
             clients.stop();
         }
     }
@@ -125,13 +132,14 @@ public final class SyncBenchmark {
     }
 
     private Backfill backfill(String direction, BenchPair pair, boolean fromCassandra, double targetRaw) {
-        Machine.settle();
+        Machine.settle(options.settleMax());
         long n = options.records();
         LOG.info("Backfill {}: {} records, daemon -Xmx{}", direction, n, options.daemonHeap());
         Duration timeout = Duration.ofSeconds(180 + n / 500);
         try (DaemonProcess daemon = DaemonProcess.start(options,
                 pair.daemonProperties(options.period()), options.workDir().resolve(pair.name() + "-backfill"))) {
             Cycle first = daemon.awaitCycle("a finished backfill cycle", c -> true, timeout);
+            double busy = cpu.busyBetween(first.seenAtNanos() - first.millis() * 1_000_000, first.seenAtNanos());
             DaemonProcess.Heap heap = daemon.heap();
             long copied = fromCassandra ? first.writtenElasticsearch() : first.writtenCassandra();
             long inTarget = fromCassandra ? pair.countElasticsearch(clients) : pair.countCassandra(clients);
@@ -140,7 +148,7 @@ public final class SyncBenchmark {
             List<String> failures = daemon.failures();
             LOG.info("Backfill {}: {} copied in {} s ({} records/s), {} in the target", direction, copied, seconds,
                     (long) rate, inTarget);
-            return new Backfill(direction, n, copied, inTarget, seconds, rate, targetRaw, rate / targetRaw,
+            return new Backfill(direction, n, copied, inTarget, seconds, rate, targetRaw, rate / targetRaw, busy,
                     options.daemonHeap(), heap.peakMb(), heap.maxAfterGcMb(), heap.collections(), failures,
                     failures.isEmpty() && copied == n && inTarget == n);
         }
@@ -151,7 +159,7 @@ public final class SyncBenchmark {
      * restarted (as after a deployment) and the load runs against it.
      */
     private Incremental incremental(BenchPair pair) {
-        Machine.settle();
+        Machine.settle(options.settleMax());
         LOG.info("Incremental: {} changes/s per side for {} s, sync.period {} ms", options.rate(),
                 options.loadDuration().toSeconds(), options.period().toMillis());
         try (DaemonProcess daemon = DaemonProcess.start(options,
@@ -212,7 +220,7 @@ public final class SyncBenchmark {
                     initial = daemon.awaitCycle("the first (full) cycle", x -> true,
                             Duration.ofSeconds(120 + size / 500)).millis();
                 }
-                Machine.settle();
+                Machine.settle(options.settleMax());
                 List<Cycle> cycles = daemon.nextCycles(options.idleCycles(),
                         Duration.ofSeconds(60).plus(options.period().multipliedBy(options.idleCycles() * 3L)));
                 if (cycles.stream().anyMatch(x -> !x.idle())) {

@@ -179,15 +179,18 @@ public final class TestStores implements AutoCloseable {
         fullWindow.begin();
         java.time.Clock clock = java.time.Clock.systemUTC();
         CassandraTable table = new CassandraTable(cassandra(), keyspace, this.table, "last_modified");
-        CassandraRecordMapper cassandraMapper = new CassandraRecordMapper("id", "last_modified", json, deadLetters,
+        CassandraRecordMapper cassandraMapper = new CassandraRecordMapper("id", "last_modified", deadLetters,
                 settings.maxClockSkew(), clock);
         ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper("id", "last_modified", table,
                 deadLetters, settings.maxClockSkew(), clock);
         Map<Side, Map<UUID, SyncRecord>> result = new java.util.EnumMap<>(Side.class);
-        result.put(Side.CASSANDRA, collect(new CassandraChanges(cassandra(), table, cassandraMapper, fullWindow,
-                "last_modified", 1000).pages()));
+        result.put(Side.CASSANDRA, collect(new CassandraChanges(cassandra(), table, cassandraMapper,
+                new org.cassandraessync.cassandra.CassandraLookup(cassandra(), table, cassandraMapper, "id"), fullWindow,
+                "id", "last_modified", 1000).pages()));
         refresh();
-        result.put(Side.ELASTICSEARCH, collect(new ElasticsearchChanges(elasticsearch(), elasticsearchMapper,
+        result.put(Side.ELASTICSEARCH, collect(new ElasticsearchChanges(elasticsearch(),
+                new org.cassandraessync.elasticsearch.ElasticsearchLookup(elasticsearch(), elasticsearchMapper, index),
+                elasticsearchMapper,
                 fullWindow, index, "last_modified", 1000).pages()));
         return result;
     }

@@ -1,0 +1,59 @@
+package org.cassandraessync.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.bench.BenchResult.Backfill;
+import org.cassandraessync.bench.BenchResult.Idle;
+import org.cassandraessync.sandbox.Sandbox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark ({@code mvn -Pbench}) at a tiny size, so that it keeps compiling and working: every
+ * phase runs against the packaged daemon and its counts add up. No timing is asserted here; the
+ * figures come from full runs (README, Performance).
+ */
+class BenchmarkSmokeIT {
+
+    private static final long RECORDS = 2_000;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void a_tiny_run_measures_every_phase_and_the_daemon_copies_every_record() throws Exception {
+        BenchOptions options = new BenchOptions(RECORDS, 40, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                List.of(1_000L, 2_000L), 3, "256m", List.of(), 4, Duration.ofSeconds(5), work,
+                work.resolve("result.json"), Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar")));
+
+        BenchResult result = new SyncBenchmark(Sandbox.shared(), options).run();
+
+        assertThat(result.raw().cassandraPerSecond()).isPositive();
+        assertThat(result.raw().elasticsearchPerSecond()).isPositive();
+        assertThat(result.backfill()).hasSize(2).allSatisfy(b -> {
+            assertThat(b.copied()).as(b.direction() + " copied").isEqualTo(RECORDS);
+            assertThat(b.inTarget()).as(b.direction() + " in the target store").isEqualTo(RECORDS);
+            assertThat(b.failures()).isEmpty();
+            assertThat(b.heapPeakMb()).as("heap read from the daemon's GC log").isPositive();
+        });
+        assertThat(result.backfill()).extracting(Backfill::succeeded).containsOnly(true);
+        assertThat(result.incremental().changes()).as("changes written by the load").isGreaterThan(300);
+        assertThat(result.incremental().samples()).as("changes whose delay was measured").isPositive();
+        assertThat(result.incremental().missing()).as("changes that never reached the other store").isZero();
+        assertThat(result.idle()).extracting(Idle::records).containsExactly(1_000L, 2_000L);
+        assertThat(result.idle()).extracting(Idle::cycles).containsOnly(3);
+        assertThat(result.targets()).hasSize(5);
+
+        JsonNode json = new ObjectMapper().readTree(work.resolve("result.json").toFile());
+        assertThat(json.path("backfill").size()).isEqualTo(2);
+        assertThat(json.path("incremental").path("p99Millis").asLong()).isPositive();
+        assertThat(Files.readString(work.resolve("result.md"))).contains("| Measure | Result |", "Idle cycle");
+    }
+}
