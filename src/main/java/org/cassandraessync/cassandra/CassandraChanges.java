@@ -100,6 +100,12 @@ public class CassandraChanges {
         };
     }
 
+    /** True when the table has no row at all. */
+    public boolean isEmpty() {
+        return session.execute(SimpleStatement.newInstance("SELECT " + CassandraTable.quoted(idColumn) + " FROM "
+                + table.qualifiedName() + " LIMIT 1").setTimeout(Duration.ofSeconds(10))).one() == null;
+    }
+
     /** A row (id, timestamp, write time) that is a version already in sync on both stores. */
     private boolean alreadySynced(Row row) {
         if (row.isNull(0) || row.isNull(1) || row.isNull(2)) {

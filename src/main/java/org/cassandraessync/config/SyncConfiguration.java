@@ -22,6 +22,7 @@ import org.cassandraessync.elasticsearch.ElasticsearchLookup;
 import org.cassandraessync.elasticsearch.ElasticsearchRecordMapper;
 import org.cassandraessync.elasticsearch.ElasticsearchWriter;
 import org.cassandraessync.record.Json;
+import org.cassandraessync.record.Side;
 import org.cassandraessync.record.NewestWinsAggregationStrategy;
 import org.cassandraessync.schema.SchemaEvolution;
 import org.cassandraessync.state.CheckpointStore;
@@ -85,12 +86,17 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         CassandraLookup cassandraLookup = new CassandraLookup(clients.cassandra(), table, cassandraMapper,
                 settings.idField());
-        registry.bind("cassandraChanges", new CassandraChanges(clients.cassandra(), table, cassandraMapper,
-                cassandraLookup, cycle, settings.idField(), settings.timestampField(), settings.batchSize()));
+        CassandraChanges cassandraChanges = new CassandraChanges(clients.cassandra(), table, cassandraMapper,
+                cassandraLookup, cycle, settings.idField(), settings.timestampField(), settings.batchSize());
+        registry.bind("cassandraChanges", cassandraChanges);
+        cycle.emptyWhen(Side.CASSANDRA, cassandraChanges::isEmpty);
         ElasticsearchLookup elasticsearchLookup = new ElasticsearchLookup(clients.elasticsearch(), elasticsearchMapper,
                 settings.elasticsearchIndex());
-        registry.bind("elasticsearchChanges", new ElasticsearchChanges(clients.elasticsearch(), elasticsearchLookup,
-                elasticsearchMapper, cycle, settings.elasticsearchIndex(), settings.timestampField(), settings.batchSize()));
+        ElasticsearchChanges elasticsearchChanges = new ElasticsearchChanges(clients.elasticsearch(),
+                elasticsearchLookup, elasticsearchMapper, cycle, settings.elasticsearchIndex(), settings.timestampField(),
+                settings.batchSize());
+        registry.bind("elasticsearchChanges", elasticsearchChanges);
+        cycle.emptyWhen(Side.ELASTICSEARCH, elasticsearchChanges::isEmpty);
         registry.bind("counterparts", new Counterparts(
                 cassandraLookup, elasticsearchLookup));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -50,6 +51,7 @@ public class SyncCycle {
     private final Counts total = new Counts();
     private final Map<Side, SyncWindow> windows = new EnumMap<>(Side.class);
     private final Map<Side, Instant> holdBack = new EnumMap<>(Side.class);
+    private final Map<Side, BooleanSupplier> emptiness = new EnumMap<>(Side.class);
     private final AtomicLong decisions = new AtomicLong();
     private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
     private long expectedDecisions;
@@ -115,9 +117,27 @@ public class SyncCycle {
         Map<Side, Instant> marks = checkpoints.load();
         for (Side side : Side.values()) {
             Instant mark = marks.get(side);
-            windows.put(side, new SyncWindow(mark == null ? null : mark.minus(overlap), now));
+            Instant after = mark != null ? mark.minus(overlap) : isEmpty(side) ? now.minus(overlap) : null;
+            windows.put(side, new SyncWindow(after, now));
         }
         return true;
+    }
+
+    /**
+     * How to tell that a store holds no record at all. Without a checkpoint a side is read in full,
+     * except when it is empty as the cycle begins: then only what arrives from now on (minus the
+     * overlap) is read, and the copies this first cycle writes into it are not read back.
+     */
+    public void emptyWhen(Side side, BooleanSupplier empty) {
+        emptiness.put(side, empty);
+    }
+
+    private boolean isEmpty(Side side) {
+        try {
+            return emptiness.getOrDefault(side, () -> false).getAsBoolean();
+        } catch (RuntimeException e) {
+            return false; // unknown: read in full
+        }
     }
 
     public SyncWindow window(Side side) {

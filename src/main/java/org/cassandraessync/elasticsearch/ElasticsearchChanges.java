@@ -58,6 +58,15 @@ public class ElasticsearchChanges {
         this.batchSize = batchSize;
     }
 
+    /** True when the index holds no searchable document. */
+    public boolean isEmpty() {
+        try {
+            return client.count(c -> c.index(index)).count() == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Elasticsearch count on " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The changes of the current cycle's Elasticsearch window, one page of records at a time. */
     public Iterator<List<SyncRecord>> pages() {
         SyncWindow window = cycle.window(Side.ELASTICSEARCH);

@@ -15,6 +15,8 @@ record BenchOptions(
         /** Changes per second written to each store during the incremental phase. */
         int rate,
         Duration loadDuration,
+        /** Load written before the measured part, at the same rate, with its delays reported apart. */
+        Duration loadWarmUp,
         /** The daemon's sync.period in every phase. */
         Duration period,
         /** Table sizes the idle cycle is measured at (the table grows from one to the next). */
@@ -38,6 +40,7 @@ record BenchOptions(
                 Long.getLong("bench.records", 200_000),
                 Integer.getInteger("bench.rate", 500),
                 Duration.ofSeconds(Long.getLong("bench.duration", 60)),
+                Duration.ofSeconds(Long.getLong("bench.warmup", 15)),
                 Duration.ofMillis(Long.getLong("bench.period-ms", 1000)),
                 Arrays.stream(System.getProperty("bench.idle-sizes", "10000,100000,1000000").split(","))
                         .map(String::trim).map(Long::valueOf).toList(),

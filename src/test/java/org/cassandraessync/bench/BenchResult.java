@@ -30,7 +30,7 @@ record BenchResult(
     record Incremental(int ratePerSide, long seconds, long periodMillis, long changes, int samples, long p50Millis,
             long p95Millis, long p99Millis, long maxMillis, long firstQuarterP95Millis, long lastQuarterP95Millis,
             long drainMillis, long missing, int cycles, long cycleMeanMillis, long cycleMaxMillis, long conflicts,
-            boolean keptUp) {
+            boolean keptUp, long warmUpSeconds, long warmUpP99Millis) {
     }
 
     record Idle(long records, int cycles, long medianMillis, long p95Millis, long maxMillis, long initialCycleMillis) {
@@ -64,8 +64,9 @@ record BenchResult(
         }
         if (incremental != null) {
             Incremental i = incremental;
-            row(t, String.format(Locale.ROOT, "Incremental: %s changes/s per side for %d s, delay until visible on"
-                    + " the other side (%d samples)", n(i.ratePerSide()), i.seconds(), i.samples()),
+            row(t, String.format(Locale.ROOT, "Incremental: %s changes/s per side for %d s after %d s of warm-up,"
+                    + " delay until visible on the other side (%d samples; warm-up p99 %s s)", n(i.ratePerSide()),
+                    i.seconds(), i.warmUpSeconds(), i.samples(), s(i.warmUpP99Millis())),
                     String.format(Locale.ROOT, "p50 %s s, p95 %s s, p99 %s s, max %s s", s(i.p50Millis()),
                             s(i.p95Millis()), s(i.p99Millis()), s(i.maxMillis())));
             row(t, "Incremental: backlog", String.format(Locale.ROOT,

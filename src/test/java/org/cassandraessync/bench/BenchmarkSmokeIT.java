@@ -29,7 +29,7 @@ class BenchmarkSmokeIT {
 
     @Test
     void a_tiny_run_measures_every_phase_and_the_daemon_copies_every_record() throws Exception {
-        BenchOptions options = new BenchOptions(RECORDS, 40, Duration.ofSeconds(5), Duration.ofSeconds(1),
+        BenchOptions options = new BenchOptions(RECORDS, 40, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 List.of(1_000L, 2_000L), 3, "256m", List.of(), 4, Duration.ofSeconds(5), work,
                 work.resolve("result.json"), Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar")));
 

@@ -160,22 +160,23 @@ public final class SyncBenchmark {
      */
     private Incremental incremental(BenchPair pair) {
         Machine.settle(options.settleMax());
-        LOG.info("Incremental: {} changes/s per side for {} s, sync.period {} ms", options.rate(),
-                options.loadDuration().toSeconds(), options.period().toMillis());
+        LOG.info("Incremental: {} changes/s per side for {} s (after {} s of warm-up), sync.period {} ms",
+                options.rate(), options.loadDuration().toSeconds(), options.loadWarmUp().toSeconds(),
+                options.period().toMillis());
         try (DaemonProcess daemon = DaemonProcess.start(options,
                 pair.daemonProperties(options.period()), options.workDir().resolve(pair.name() + "-incremental"))) {
             daemon.awaitCycle("the first cycle after the restart", c -> true, Duration.ofSeconds(120));
             long before = daemon.cycles().stream().mapToLong(Cycle::number).max().orElse(0);
             ChangeLoad load = new ChangeLoad(clients, pair, options.records(), SEED, options.sampleEvery());
-            ChangeLoad.Outcome out = load.run(options.rate(), options.loadDuration(), Duration.ofSeconds(120));
+            ChangeLoad.Outcome out = load.run(options.rate(), options.loadWarmUp().plus(options.loadDuration()),
+                    Duration.ofSeconds(120));
             List<Cycle> during = daemon.cycles().stream().filter(c -> c.number() > before).toList();
-            List<Long> delays = out.observations().stream().map(Observation::delayMillis).sorted().toList();
+            long warmUp = options.loadWarmUp().toMillis();
+            List<Long> delays = delays(out, warmUp, Long.MAX_VALUE);
             long quarter = options.loadDuration().toMillis() / 4;
-            long firstQuarter = percentile(out.observations().stream().filter(o -> o.writtenAtMillis() < quarter)
-                    .map(Observation::delayMillis).sorted().toList(), 0.95);
-            long lastQuarter = percentile(out.observations().stream()
-                    .filter(o -> o.writtenAtMillis() >= 3 * quarter).map(Observation::delayMillis).sorted().toList(),
-                    0.95);
+            long firstQuarter = percentile(delays(out, warmUp, warmUp + quarter), 0.95);
+            long lastQuarter = percentile(delays(out, warmUp + 3 * quarter, Long.MAX_VALUE), 0.95);
+            long warmUpP99 = percentile(delays(out, 0, warmUp), 0.99);
             long allowed = options.period().toMillis() + 2000;
             boolean keptUp = out.missing() == 0 && out.drainMillis() <= allowed;
             Incremental result = new Incremental(options.rate(), options.loadDuration().toSeconds(),
@@ -184,7 +185,8 @@ public final class SyncBenchmark {
                     lastQuarter, out.drainMillis(), out.missing(), during.size(),
                     (long) during.stream().mapToLong(Cycle::millis).average().orElse(0),
                     during.stream().mapToLong(Cycle::millis).max().orElse(0),
-                    during.stream().mapToLong(Cycle::conflicts).sum(), keptUp);
+                    during.stream().mapToLong(Cycle::conflicts).sum(), keptUp, options.loadWarmUp().toSeconds(),
+                    warmUpP99);
             LOG.info("Incremental: {}", result);
             return result;
         }
@@ -292,6 +294,12 @@ public final class SyncBenchmark {
 
     private Instant stamp(long n) {
         return base.plusMillis(n / 10);
+    }
+
+    /** Sorted delays of the changes written between {@code from} and {@code to} ms after the load began. */
+    private static List<Long> delays(ChangeLoad.Outcome out, long from, long to) {
+        return out.observations().stream().filter(o -> o.writtenAtMillis() >= from && o.writtenAtMillis() < to)
+                .map(Observation::delayMillis).sorted().toList();
     }
 
     static long percentile(List<Long> sorted, double p) {

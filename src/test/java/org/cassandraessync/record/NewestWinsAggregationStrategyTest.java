@@ -26,8 +26,9 @@ class NewestWinsAggregationStrategyTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:versions")
-                        .aggregate(simple("${body.id}"), new NewestWinsAggregationStrategy(Side.CASSANDRA))
+                NewestWinsAggregationStrategy newestWins = new NewestWinsAggregationStrategy(Side.CASSANDRA);
+                from("direct:versions") // correlated as in routes/sync.yaml
+                        .aggregate(method(newestWins, "correlationKey"), newestWins)
                         .completionSize(2)
                         .to("mock:winners");
             }
