@@ -121,14 +121,14 @@ public class CassandraWriter {
         String suffix = writeTime == null ? " IF NOT EXISTS" : " USING TIMESTAMP ?";
         List<String> key = new ArrayList<>(names);
         key.add(suffix);
+        if (inserts.size() > MAX_PREPARED) {
+            inserts.clear(); // records with ever-new field sets: keep the cache bounded
+        }
         PreparedStatement insert = inserts.computeIfAbsent(key, k -> {
             StringBuilder cql = new StringBuilder("INSERT INTO " + table.qualifiedName() + " (")
                     .append(CassandraTable.quoted(idColumn)).append(", ").append(CassandraTable.quoted(timestampColumn));
             names.forEach(name -> cql.append(", ").append(CassandraTable.quoted(name)));
             cql.append(") VALUES (?, ?").append(", ?".repeat(names.size())).append(")").append(suffix);
-            if (inserts.size() > MAX_PREPARED) {
-                inserts.clear(); // records with ever-new field sets: keep the cache bounded
-            }
             return session.prepare(cql.toString());
         });
         BoundStatementBuilder b = insert.boundStatementBuilder();

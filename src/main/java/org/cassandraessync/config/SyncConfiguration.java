@@ -98,7 +98,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchChanges", elasticsearchChanges);
         cycle.emptyWhen(Side.ELASTICSEARCH, elasticsearchChanges::isEmpty);
         registry.bind("counterparts", new Counterparts(
-                cassandraLookup, elasticsearchLookup));
+                cassandraLookup, elasticsearchLookup, cycle));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));
         registry.bind("elasticsearchWriter", new ElasticsearchWriter(clients.elasticsearch(), elasticsearchMapper, cycle,
                 deadLetters, settings.elasticsearchIndex(), context.getExecutorServiceManager()

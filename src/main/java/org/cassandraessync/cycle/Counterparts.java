@@ -17,15 +17,20 @@ public class Counterparts {
 
     private final CassandraLookup cassandra;
     private final ElasticsearchLookup elasticsearch;
+    private final SyncCycle cycle;
 
-    public Counterparts(CassandraLookup cassandra, ElasticsearchLookup elasticsearch) {
+    public Counterparts(CassandraLookup cassandra, ElasticsearchLookup elasticsearch, SyncCycle cycle) {
         this.cassandra = cassandra;
         this.elasticsearch = elasticsearch;
+        this.cycle = cycle;
     }
 
-    /** The page followed by the other store's copies of its ids. */
+    /**
+     * The page followed by the other store's copies of its ids; none when the other store was
+     * empty as this (first) cycle began.
+     */
     public List<SyncRecord> fetch(List<SyncRecord> page) {
-        if (page.isEmpty()) {
+        if (page.isEmpty() || cycle.wasEmptyAtStart(page.get(0).side().opposite())) {
             return page;
         }
         List<UUID> ids = page.stream().map(SyncRecord::id).toList();

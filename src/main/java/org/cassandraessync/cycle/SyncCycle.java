@@ -52,6 +52,7 @@ public class SyncCycle {
     private final Map<Side, SyncWindow> windows = new EnumMap<>(Side.class);
     private final Map<Side, Instant> holdBack = new EnumMap<>(Side.class);
     private final Map<Side, BooleanSupplier> emptiness = new EnumMap<>(Side.class);
+    private final java.util.Set<Side> emptyAtStart = java.util.EnumSet.noneOf(Side.class);
     private final AtomicLong decisions = new AtomicLong();
     private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
     private long expectedDecisions;
@@ -115,9 +116,14 @@ public class SyncCycle {
         startNanos = System.nanoTime();
         elasticsearchStartNanos = 0;
         Map<Side, Instant> marks = checkpoints.load();
+        emptyAtStart.clear();
         for (Side side : Side.values()) {
             Instant mark = marks.get(side);
-            Instant after = mark != null ? mark.minus(overlap) : isEmpty(side) ? now.minus(overlap) : null;
+            boolean empty = mark == null && isEmpty(side);
+            if (empty) {
+                emptyAtStart.add(side);
+            }
+            Instant after = mark != null ? mark.minus(overlap) : empty ? now.minus(overlap) : null;
             windows.put(side, new SyncWindow(after, now));
         }
         return true;
@@ -130,6 +136,15 @@ public class SyncCycle {
      */
     public void emptyWhen(Side side, BooleanSupplier empty) {
         emptiness.put(side, empty);
+    }
+
+    /**
+     * True when {@code side} held no record as this cycle began (its first cycle): whatever it holds
+     * now was written during the cycle, so a page needs no look-up there; the writes are
+     * conditional (create / IF NOT EXISTS / write time) against anything written meanwhile.
+     */
+    public boolean wasEmptyAtStart(Side side) {
+        return emptyAtStart.contains(side);
     }
 
     private boolean isEmpty(Side side) {

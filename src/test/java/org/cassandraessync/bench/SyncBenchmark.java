@@ -100,12 +100,20 @@ public final class SyncBenchmark {
                     "bulk of " + RawWriters.BULK_SIZE + ", " + RawWriters.BULK_IN_FLIGHT + " in flight",
                     cassandraBusy, elasticsearchBusy);
 
-            List<Backfill> backfills = List.of(
-                    backfill("Cassandra → Elasticsearch", fromCassandra, true, rawElasticsearch),
-                    backfill("Elasticsearch → Cassandra", fromElasticsearch, false, rawCassandra));
+            Backfill toCassandra;
+            try (DaemonProcess daemon = startDaemon(fromElasticsearch, "backfill")) {
+                toCassandra = backfill(daemon, "Elasticsearch → Cassandra", fromElasticsearch, false, rawCassandra);
+            }
             fromElasticsearch.drop(clients);
-            Incremental incremental = incremental(fromCassandra);
+            Backfill toElasticsearch;
+            Incremental incremental;
+            // the same daemon goes on with the incremental load: a running daemon, as in production
+            try (DaemonProcess daemon = startDaemon(fromCassandra, "backfill-and-incremental")) {
+                toElasticsearch = backfill(daemon, "Cassandra → Elasticsearch", fromCassandra, true, rawElasticsearch);
+                incremental = incremental(daemon, fromCassandra);
+            }
             fromCassandra.drop(clients);
+            List<Backfill> backfills = List.of(toElasticsearch, toCassandra);
             List<Idle> idle = idle();
 
             BenchResult result = new BenchResult(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
@@ -131,65 +139,62 @@ public final class SyncBenchmark {
         scratch.drop(clients);
     }
 
-    private Backfill backfill(String direction, BenchPair pair, boolean fromCassandra, double targetRaw) {
+    private DaemonProcess startDaemon(BenchPair pair, String phase) {
         Machine.settle(options.settleMax());
+        return DaemonProcess.start(options, pair.daemonProperties(options.period()),
+                options.workDir().resolve(pair.name() + "-" + phase));
+    }
+
+    /** The daemon's first cycle on a pair with records on one side only. */
+    private Backfill backfill(DaemonProcess daemon, String direction, BenchPair pair, boolean fromCassandra,
+            double targetRaw) {
         long n = options.records();
         LOG.info("Backfill {}: {} records, daemon -Xmx{}", direction, n, options.daemonHeap());
         Duration timeout = Duration.ofSeconds(180 + n / 500);
-        try (DaemonProcess daemon = DaemonProcess.start(options,
-                pair.daemonProperties(options.period()), options.workDir().resolve(pair.name() + "-backfill"))) {
-            Cycle first = daemon.awaitCycle("a finished backfill cycle", c -> true, timeout);
-            double busy = cpu.busyBetween(first.seenAtNanos() - first.millis() * 1_000_000, first.seenAtNanos());
-            DaemonProcess.Heap heap = daemon.heap();
-            long copied = fromCassandra ? first.writtenElasticsearch() : first.writtenCassandra();
-            long inTarget = fromCassandra ? pair.countElasticsearch(clients) : pair.countCassandra(clients);
-            double seconds = first.millis() / 1000.0;
-            double rate = copied / Math.max(seconds, 0.001);
-            List<String> failures = daemon.failures();
-            LOG.info("Backfill {}: {} copied in {} s ({} records/s), {} in the target", direction, copied, seconds,
-                    (long) rate, inTarget);
-            return new Backfill(direction, n, copied, inTarget, seconds, rate, targetRaw, rate / targetRaw, busy,
-                    options.daemonHeap(), heap.peakMb(), heap.maxAfterGcMb(), heap.collections(), failures,
-                    failures.isEmpty() && copied == n && inTarget == n);
-        }
+        Cycle first = daemon.awaitCycle("a finished backfill cycle", c -> true, timeout);
+        double busy = cpu.busyBetween(first.seenAtNanos() - first.millis() * 1_000_000, first.seenAtNanos());
+        DaemonProcess.Heap heap = daemon.heap();
+        long copied = fromCassandra ? first.writtenElasticsearch() : first.writtenCassandra();
+        long inTarget = fromCassandra ? pair.countElasticsearch(clients) : pair.countCassandra(clients);
+        double seconds = first.millis() / 1000.0;
+        double rate = copied / Math.max(seconds, 0.001);
+        List<String> failures = daemon.failures();
+        LOG.info("Backfill {}: {} copied in {} s ({} records/s), {} in the target", direction, copied, seconds,
+                (long) rate, inTarget);
+        return new Backfill(direction, n, copied, inTarget, seconds, rate, targetRaw, rate / targetRaw, busy,
+                options.daemonHeap(), heap.peakMb(), heap.maxAfterGcMb(), heap.collections(), failures,
+                failures.isEmpty() && copied == n && inTarget == n);
     }
 
-    /**
-     * On the Cassandra-born pair, now in sync and with the backfill's checkpoints: the daemon is
-     * restarted (as after a deployment) and the load runs against it.
-     */
-    private Incremental incremental(BenchPair pair) {
+    /** On the Cassandra-born pair, now in sync: the load runs against the daemon that backfilled it. */
+    private Incremental incremental(DaemonProcess daemon, BenchPair pair) {
         Machine.settle(options.settleMax());
         LOG.info("Incremental: {} changes/s per side for {} s (after {} s of warm-up), sync.period {} ms",
                 options.rate(), options.loadDuration().toSeconds(), options.loadWarmUp().toSeconds(),
                 options.period().toMillis());
-        try (DaemonProcess daemon = DaemonProcess.start(options,
-                pair.daemonProperties(options.period()), options.workDir().resolve(pair.name() + "-incremental"))) {
-            daemon.awaitCycle("the first cycle after the restart", c -> true, Duration.ofSeconds(120));
-            long before = daemon.cycles().stream().mapToLong(Cycle::number).max().orElse(0);
-            ChangeLoad load = new ChangeLoad(clients, pair, options.records(), SEED, options.sampleEvery());
-            ChangeLoad.Outcome out = load.run(options.rate(), options.loadWarmUp().plus(options.loadDuration()),
-                    Duration.ofSeconds(120));
-            List<Cycle> during = daemon.cycles().stream().filter(c -> c.number() > before).toList();
-            long warmUp = options.loadWarmUp().toMillis();
-            List<Long> delays = delays(out, warmUp, Long.MAX_VALUE);
-            long quarter = options.loadDuration().toMillis() / 4;
-            long firstQuarter = percentile(delays(out, warmUp, warmUp + quarter), 0.95);
-            long lastQuarter = percentile(delays(out, warmUp + 3 * quarter, Long.MAX_VALUE), 0.95);
-            long warmUpP99 = percentile(delays(out, 0, warmUp), 0.99);
-            long allowed = options.period().toMillis() + 2000;
-            boolean keptUp = out.missing() == 0 && out.drainMillis() <= allowed;
-            Incremental result = new Incremental(options.rate(), options.loadDuration().toSeconds(),
-                    options.period().toMillis(), out.written(), delays.size(), percentile(delays, 0.50),
-                    percentile(delays, 0.95), percentile(delays, 0.99), percentile(delays, 1.0), firstQuarter,
-                    lastQuarter, out.drainMillis(), out.missing(), during.size(),
-                    (long) during.stream().mapToLong(Cycle::millis).average().orElse(0),
-                    during.stream().mapToLong(Cycle::millis).max().orElse(0),
-                    during.stream().mapToLong(Cycle::conflicts).sum(), keptUp, options.loadWarmUp().toSeconds(),
-                    warmUpP99);
-            LOG.info("Incremental: {}", result);
-            return result;
-        }
+        long before = daemon.cycles().stream().mapToLong(Cycle::number).max().orElse(0);
+        ChangeLoad load = new ChangeLoad(clients, pair, options.records(), SEED, options.sampleEvery());
+        ChangeLoad.Outcome out = load.run(options.rate(), options.loadWarmUp().plus(options.loadDuration()),
+                Duration.ofSeconds(120));
+        List<Cycle> during = daemon.cycles().stream().filter(c -> c.number() > before).toList();
+        long warmUp = options.loadWarmUp().toMillis();
+        List<Long> delays = delays(out, warmUp, Long.MAX_VALUE);
+        long quarter = options.loadDuration().toMillis() / 4;
+        long firstQuarter = percentile(delays(out, warmUp, warmUp + quarter), 0.95);
+        long lastQuarter = percentile(delays(out, warmUp + 3 * quarter, Long.MAX_VALUE), 0.95);
+        long warmUpP99 = percentile(delays(out, 0, warmUp), 0.99);
+        long allowed = options.period().toMillis() + 2000;
+        boolean keptUp = out.missing() == 0 && out.drainMillis() <= allowed;
+        Incremental result = new Incremental(options.rate(), options.loadDuration().toSeconds(),
+                options.period().toMillis(), out.written(), delays.size(), percentile(delays, 0.50),
+                percentile(delays, 0.95), percentile(delays, 0.99), percentile(delays, 1.0), firstQuarter,
+                lastQuarter, out.drainMillis(), out.missing(), during.size(),
+                (long) during.stream().mapToLong(Cycle::millis).average().orElse(0),
+                during.stream().mapToLong(Cycle::millis).max().orElse(0),
+                during.stream().mapToLong(Cycle::conflicts).sum(), keptUp, options.loadWarmUp().toSeconds(),
+                warmUpP99);
+        LOG.info("Incremental: {}", result);
+        return result;
     }
 
     /**
