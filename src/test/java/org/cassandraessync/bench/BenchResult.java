@@ -59,7 +59,7 @@ record BenchResult(
                             + " machine %.0f%% busy", n(b.perSecond()), b.seconds(), b.ratio() * 100, n(b.copied()),
                             b.machineBusy() * 100));
             row(t, "Daemon heap during that backfill (-Xmx" + b.daemonHeap() + ")",
-                    String.format(Locale.ROOT, "peak %d MB in use, at most %d MB live after a GC; %s", b.heapPeakMb(),
+                    String.format(Locale.ROOT, "peak %d MB in use, at most %d MB left after a collection; %s", b.heapPeakMb(),
                             b.heapMaxAfterGcMb(), b.succeeded() ? "succeeded" : "FAILED " + b.failures()));
         }
         if (incremental != null) {
