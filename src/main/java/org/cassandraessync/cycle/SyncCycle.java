@@ -169,12 +169,9 @@ public class SyncCycle {
     public List<SyncRecord> pageRead(List<SyncRecord> page) {
         List<SyncRecord> toDecide = new ArrayList<>(page.size());
         for (SyncRecord r : page) {
-            counter(current, r.side(), true).incrementAndGet();
-            counter(total, r.side(), true).incrementAndGet();
-            if (synced.alreadySynced(r)) {
-                current.unchanged.incrementAndGet();
-                total.unchanged.incrementAndGet();
-            } else {
+            boolean known = synced.alreadySynced(r);
+            countRead(r.side(), known);
+            if (!known) {
                 toDecide.add(r);
             }
         }
@@ -193,11 +190,18 @@ public class SyncCycle {
         if (!synced.alreadySynced(side, id, lastModifiedMillis, stamp)) {
             return false;
         }
+        countRead(side, true);
+        return true;
+    }
+
+    /** One record read from {@code side}; {@code unchanged} when it is a version already in sync. */
+    private void countRead(Side side, boolean unchanged) {
         counter(current, side, true).incrementAndGet();
         counter(total, side, true).incrementAndGet();
-        current.unchanged.incrementAndGet();
-        total.unchanged.incrementAndGet();
-        return true;
+        if (unchanged) {
+            current.unchanged.incrementAndGet();
+            total.unchanged.incrementAndGet();
+        }
     }
 
     /** Queues the winning version for the side that lacks it, with the copy it replaces there. */

@@ -39,7 +39,7 @@ final class Machine {
             long[] a = cpu();
             DaemonProcess.pause(1000);
             long[] b = cpu();
-            double busy = 1.0 - (double) (b[1] - a[1]) / Math.max(1, b[0] - a[0]);
+            double busy = busy(a, b);
             if (busy < QUIET) {
                 LOG.info("Machine quiet after {} s ({}% busy)", (System.nanoTime() - start) / 1_000_000_000,
                         Math.round(busy * 100));
@@ -55,15 +55,18 @@ final class Machine {
      * told afterwards: 1.0 means every core was busy (the stores and the daemon compete for them).
      */
     static final class CpuSampler implements AutoCloseable {
-        private final java.util.List<long[]> samples = new java.util.ArrayList<>();
+        private record Reading(long nanos, long[] cpu) {
+        }
+
+        private final java.util.List<Reading> samples = new java.util.ArrayList<>();
         private final Thread thread;
 
         CpuSampler() {
             thread = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
-                    long[] c = cpu();
+                    Reading r = new Reading(System.nanoTime(), cpu());
                     synchronized (samples) {
-                        samples.add(new long[] {System.nanoTime(), c[0], c[1]});
+                        samples.add(r);
                     }
                     try {
                         Thread.sleep(500);
@@ -79,20 +82,20 @@ final class Machine {
         /** Fraction of all cores busy between the samples nearest to the two instants (System.nanoTime). */
         double busyBetween(long fromNanos, long toNanos) {
             synchronized (samples) {
-                long[] a = null;
-                long[] b = null;
-                for (long[] s : samples) {
-                    if (s[0] <= fromNanos || a == null) {
-                        a = s;
+                Reading a = null;
+                Reading b = null;
+                for (Reading r : samples) {
+                    if (r.nanos() <= fromNanos || a == null) {
+                        a = r;
                     }
-                    if (s[0] <= toNanos) {
-                        b = s;
+                    if (r.nanos() <= toNanos) {
+                        b = r;
                     }
                 }
-                if (a == null || b == null || b[1] <= a[1]) {
+                if (a == null || b == null || b.cpu()[0] <= a.cpu()[0]) {
                     return 0;
                 }
-                return 1.0 - (double) (b[2] - a[2]) / (b[1] - a[1]);
+                return busy(a.cpu(), b.cpu());
             }
         }
 
@@ -100,6 +103,11 @@ final class Machine {
         public void close() {
             thread.interrupt();
         }
+    }
+
+    /** Fraction of all cores busy between two {@link #cpu()} readings. */
+    private static double busy(long[] from, long[] to) {
+        return 1.0 - (double) (to[1] - from[1]) / Math.max(1, to[0] - from[0]);
     }
 
     /** Total and idle (incl. I/O wait) jiffies of all CPUs. */
