@@ -29,9 +29,13 @@ public class CassandraRecordMapper {
     private final DeadLetters deadLetters;
     private final Duration maxClockSkew;
     private final Clock clock;
+    private final RowLayout layout;
+    private final java.util.Set<String> skipped;
 
-    public CassandraRecordMapper(String idColumn, String timestampColumn, DeadLetters deadLetters,
+    public CassandraRecordMapper(String idColumn, String timestampColumn, RowLayout layout, DeadLetters deadLetters,
             Duration maxClockSkew, Clock clock) {
+        this.layout = layout;
+        this.skipped = java.util.Set.of(idColumn, timestampColumn, CassandraTable.WRITE_TIME);
         this.idColumn = idColumn;
         this.timestampColumn = timestampColumn;
         this.deadLetters = deadLetters;
@@ -41,15 +45,16 @@ public class CassandraRecordMapper {
 
     /** The row as a record, or null when it was rejected to the dead letters. */
     public SyncRecord fromRow(Row row) {
-        UUID id = row.getUuid(idColumn);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (ColumnDefinition column : row.getColumnDefinitions()) {
-            String name = column.getName().asInternal();
-            if (!name.equals(idColumn) && !name.equals(timestampColumn) && !name.equals(CassandraTable.WRITE_TIME)) {
-                fields.put(name, CqlJsonValues.toJson(row.getObject(column.getName())));
-            }
+        UUID id = row.getUuid(CassandraTable.quoted(idColumn));
+        Map<String, Object> fields;
+        try {
+            fields = layout.fields(row, skipped);
+        } catch (RuntimeException e) {
+            // e.g. a JSON column that a CQL user filled with something else: this row only
+            deadLetters.reject(Side.CASSANDRA, id, e.getMessage(), rawColumns(row));
+            return null;
         }
-        Instant lastModified = row.getInstant(timestampColumn);
+        Instant lastModified = row.getInstant(CassandraTable.quoted(timestampColumn));
         String problem = lastModified == null ? "no " + timestampColumn + " value"
                 : TimestampRules.tooFarInFuture(lastModified, clock, maxClockSkew, timestampColumn);
         if (problem != null) {
@@ -62,6 +67,15 @@ public class CassandraRecordMapper {
                 && !row.isNull(CassandraTable.WRITE_TIME)
                 ? SyncRecord.Stamp.cassandra(row.getLong(CassandraTable.WRITE_TIME)) : null;
         return new SyncRecord(id, Timestamps.parse(lastModified), fields, Side.CASSANDRA, stamp);
+    }
+
+    /** Every column as the driver reads it, for a dead letter about a row that cannot be read as a record. */
+    private static Map<String, Object> rawColumns(Row row) {
+        Map<String, Object> columns = new LinkedHashMap<>();
+        for (ColumnDefinition column : row.getColumnDefinitions()) {
+            columns.put(column.getName().asInternal(), String.valueOf(row.getObject(column.getName())));
+        }
+        return columns;
     }
 
     /**

@@ -13,6 +13,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import org.cassandraessync.record.SyncRecord;
@@ -45,6 +46,7 @@ public class CassandraWriter {
     private final CassandraTable table;
     private final CassandraRecordMapper mapper;
     private final SyncCycle cycle;
+    private final RowLayout layout;
     private final DeadLetters deadLetters;
     private final Semaphore permits;
     private final boolean lightweightTransactions;
@@ -53,9 +55,10 @@ public class CassandraWriter {
     private static final int MAX_PREPARED = 256;
     private final Map<List<String>, PreparedStatement> inserts = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public CassandraWriter(CqlSession session, CassandraTable table, CassandraRecordMapper mapper, SyncCycle cycle,
-            DeadLetters deadLetters, int maxInFlight, boolean lightweightTransactions, String idColumn,
+    public CassandraWriter(CqlSession session, CassandraTable table, CassandraRecordMapper mapper, RowLayout layout,
+            SyncCycle cycle, DeadLetters deadLetters, int maxInFlight, boolean lightweightTransactions, String idColumn,
             String timestampColumn) {
+        this.layout = layout;
         this.lightweightTransactions = lightweightTransactions;
         this.idColumn = idColumn;
         this.timestampColumn = timestampColumn;
@@ -77,15 +80,18 @@ public class CassandraWriter {
             Statement<?> statement;
             SyncRecord.Stamp stamp = null; // the write time the new copy gets, when it is known
             try {
+                Map<String, Object> values = values(w, columns);
                 if (lightweightTransactions) {
-                    statement = conditional(w, columns);
+                    statement = conditional(w, values, columns);
                 } else {
                     long writeTime = mapper.writeTime(w);
-                    statement = insert(w.record(), columns, writeTime);
+                    statement = insert(w.record(), values, columns, writeTime);
                     stamp = SyncRecord.Stamp.cassandra(writeTime);
                 }
-            } catch (IllegalArgumentException e) {
-                deadLetters.reject(w.record().side(), w.record().id(), e.getMessage(), w.record().fields());
+            } catch (IllegalArgumentException | InvalidQueryException | CodecNotFoundException e) {
+                // this record's values or names (a statement Cassandra cannot prepare): this record only
+                deadLetters.reject(w.record().side(), w.record().id(), "Cassandra cannot take the record: "
+                        + e.getMessage(), w.record().fields());
                 continue;
             }
             SyncRecord.Stamp written = stamp;
@@ -112,50 +118,65 @@ public class CassandraWriter {
     }
 
     /**
-     * {@code INSERT INTO t (id, last_modified, <the record's fields>) VALUES (...) USING TIMESTAMP ?}
-     * with typed values: columns the record does not carry are left as they are, never nulled.
-     * One prepared statement per set of field names (records of one table mostly share one).
+     * The column values of a write, by column name: each field in its column or in the overflow
+     * column ({@link RowLayout}); the columns of fields the replaced row has and the winner lacks are
+     * cleared, so that the row is the winner and nothing else.
      */
-    private Statement<?> insert(SyncRecord record, Map<String, DataType> columns, Long writeTime) {
-        List<String> names = new ArrayList<>(new java.util.TreeSet<>(record.fields().keySet()));
+    private Map<String, Object> values(PendingWrite w, Map<String, DataType> columns) {
+        java.util.Set<String> cleared = w.replacing() == null ? java.util.Set.of() : w.replacing().fields().keySet();
+        RowLayout.Placement placement = layout.place(w.record().fields(), columns, cleared);
+        if (placement.needsOverflow() && !columns.containsKey(RowLayout.OVERFLOW)) {
+            throw new IllegalArgumentException(RowLayout.describe(placement.misfits()) + " (and the table has no "
+                    + RowLayout.OVERFLOW + " column to keep them)");
+        }
+        return placement.columns();
+    }
+
+    /**
+     * {@code INSERT INTO t (id, last_modified, <the columns>) VALUES (...) USING TIMESTAMP ?}
+     * with typed values: columns the record does not carry are left as they are, never nulled.
+     * One prepared statement per set of column names (records of one table mostly share one).
+     */
+    private Statement<?> insert(SyncRecord record, Map<String, Object> values, Map<String, DataType> columns,
+            Long writeTime) {
+        List<String> names = new ArrayList<>(new java.util.TreeSet<>(values.keySet()));
         String suffix = writeTime == null ? " IF NOT EXISTS" : " USING TIMESTAMP ?";
         List<String> key = new ArrayList<>(names);
         key.add(suffix);
         if (inserts.size() > MAX_PREPARED) {
             inserts.clear(); // records with ever-new field sets: keep the cache bounded
         }
-        PreparedStatement insert = inserts.computeIfAbsent(key, k -> {
+        PreparedStatement insert = inserts.get(key);
+        if (insert == null) {
             StringBuilder cql = new StringBuilder("INSERT INTO " + table.qualifiedName() + " (")
                     .append(CassandraTable.quoted(idColumn)).append(", ").append(CassandraTable.quoted(timestampColumn));
             names.forEach(name -> cql.append(", ").append(CassandraTable.quoted(name)));
             cql.append(") VALUES (?, ?").append(", ?".repeat(names.size())).append(")").append(suffix);
-            return session.prepare(cql.toString());
-        });
+            // outside a map function: a statement Cassandra refuses fails this record only
+            insert = session.prepare(cql.toString());
+            inserts.put(key, insert);
+        }
         BoundStatementBuilder b = insert.boundStatementBuilder();
         b.setUuid(0, record.id());
         b.setInstant(1, record.lastModified());
-        int i = bindFields(b, 2, names, record, columns);
+        int i = bindValues(b, 2, names, values, columns);
         if (writeTime != null) {
             b.setLong(i, writeTime);
         }
         return b.build();
     }
 
-    /** Binds the record's fields, in {@code names} order, from {@code index} on; answers the next index. */
+    /** Binds the column values, in {@code names} order, from {@code index} on; answers the next index. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int bindFields(BoundStatementBuilder b, int index, List<String> names, SyncRecord record,
+    private static int bindValues(BoundStatementBuilder b, int index, List<String> names, Map<String, Object> values,
             Map<String, DataType> columns) {
         int i = index;
         for (String n : names) {
-            DataType type = columns.get(n);
-            if (type == null) {
-                throw new IllegalArgumentException("field " + n + " has no Cassandra column");
-            }
-            Object value = CqlJsonValues.fromJson(type, record.fields().get(n));
+            Object value = values.get(n);
             if (value == null) {
                 b.setToNull(i++);
             } else {
-                TypeCodec codec = CodecRegistry.DEFAULT.codecFor(type, value);
+                TypeCodec codec = CodecRegistry.DEFAULT.codecFor(columns.get(n), value);
                 b.set(i++, value, codec);
             }
         }
@@ -163,13 +184,13 @@ public class CassandraWriter {
     }
 
     /** The lightweight transaction for one write: typed values, conditional on the compared copy. */
-    private Statement<?> conditional(PendingWrite w, Map<String, DataType> columns) {
+    private Statement<?> conditional(PendingWrite w, Map<String, Object> values, Map<String, DataType> columns) {
         SyncRecord record = w.record();
         SyncRecord replacing = w.replacing();
         if (replacing == null) {
-            return insert(record, columns, null);
+            return insert(record, values, columns, null);
         }
-        List<String> names = new ArrayList<>(record.fields().keySet());
+        List<String> names = new ArrayList<>(values.keySet());
         StringBuilder cql = new StringBuilder("UPDATE " + table.qualifiedName() + " SET ")
                 .append(CassandraTable.quoted(timestampColumn)).append(" = ?");
         names.forEach(n -> cql.append(", ").append(CassandraTable.quoted(n)).append(" = ?"));
@@ -178,7 +199,7 @@ public class CassandraWriter {
         cql.append(unusable ? "EXISTS" : CassandraTable.quoted(timestampColumn) + " = ?");
         BoundStatementBuilder b = session.prepare(cql.toString()).boundStatementBuilder();
         b.setInstant(0, record.lastModified());
-        int i = bindFields(b, 1, names, record, columns);
+        int i = bindValues(b, 1, names, values, columns);
         b.setUuid(i++, record.id());
         if (!unusable) {
             b.setInstant(i, replacing.lastModified());

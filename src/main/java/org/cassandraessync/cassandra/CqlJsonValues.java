@@ -47,6 +47,127 @@ public final class CqlJsonValues {
         return toJson(fromJson(type, value));
     }
 
+    /**
+     * Why a JSON value cannot be kept exactly in a column of {@code type}, or null when it can: the
+     * JSON kind must match (a string for text, a number for numeric types, true/false for boolean,
+     * a non-empty array without nulls for list, set and vector, an object for map and UDT) and the
+     * value must come back the same (no rounding to float, no integer overflow, no duplicate in a
+     * set, no unknown UDT field). Strings for timestamp, date, time, uuid, inet, blob and duration
+     * may be written differently and still mean the same value: they are accepted and come back in
+     * their canonical form. A null value always fits (the caller decides what null means).
+     */
+    public static String misfit(DataType type, Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            String reason = kindMismatch(type, value);
+            if (reason == null) {
+                convert(type, value);
+            }
+            return reason;
+        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+            return "'" + abbreviate(value) + "' is not a valid " + type.asCql(false, true)
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String kindMismatch(DataType type, Object v) {
+        String cql = type.asCql(false, true);
+        switch (type.getProtocolCode()) {
+            case ProtocolConstants.DataType.ASCII:
+                return v instanceof String s && s.chars().allMatch(c -> c < 128) ? null : "not an ASCII string for " + cql;
+            case ProtocolConstants.DataType.VARCHAR:
+                return v instanceof String ? null : "not a string for " + cql;
+            case ProtocolConstants.DataType.TINYINT:
+            case ProtocolConstants.DataType.SMALLINT:
+            case ProtocolConstants.DataType.INT:
+            case ProtocolConstants.DataType.BIGINT:
+            case ProtocolConstants.DataType.COUNTER:
+            case ProtocolConstants.DataType.VARINT:
+            case ProtocolConstants.DataType.DECIMAL:
+                return v instanceof Number ? null : "not a number for " + cql;
+            case ProtocolConstants.DataType.FLOAT:
+                return v instanceof Number n && sameNumber(Float.toString(n.floatValue()), n) ? null
+                        : "'" + abbreviate(v) + "' does not keep its value as a " + cql;
+            case ProtocolConstants.DataType.DOUBLE:
+                return v instanceof Number n && sameNumber(Double.toString(n.doubleValue()), n) ? null
+                        : "'" + abbreviate(v) + "' does not keep its value as a " + cql;
+            case ProtocolConstants.DataType.BOOLEAN:
+                return v instanceof Boolean ? null : "not true or false for " + cql;
+            case ProtocolConstants.DataType.TIMESTAMP:
+                return v instanceof String || v instanceof Number ? null : "not a date-time for " + cql;
+            case ProtocolConstants.DataType.LIST:
+                return elements(((ListType) type).getElementType(), v, false);
+            case ProtocolConstants.DataType.SET:
+                return elements(((SetType) type).getElementType(), v, true);
+            case ProtocolConstants.DataType.MAP:
+                if (!(v instanceof Map<?, ?> m) || m.isEmpty()) {
+                    return "not a non-empty object for " + cql;
+                }
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    String reason = e.getValue() == null ? "null value of key " + e.getKey() + " in " + cql
+                            : misfit(((MapType) type).getValueType(), e.getValue());
+                    if (reason != null) {
+                        return reason;
+                    }
+                }
+                return null;
+            case ProtocolConstants.DataType.UDT:
+                UserDefinedType udt = (UserDefinedType) type;
+                if (!(v instanceof Map<?, ?> fields)) {
+                    return "not an object for " + cql;
+                }
+                for (Map.Entry<?, ?> e : fields.entrySet()) {
+                    int i = udt.firstIndexOf(com.datastax.oss.driver.api.core.CqlIdentifier.fromInternal(
+                            String.valueOf(e.getKey())));
+                    String reason = i < 0 ? "no field " + e.getKey() + " in " + cql
+                            : misfit(udt.getFieldTypes().get(i), e.getValue());
+                    if (reason != null) {
+                        return reason;
+                    }
+                }
+                return null;
+            case ProtocolConstants.DataType.TUPLE:
+                return v instanceof List ? null : "not an array for " + cql;
+            default:
+                if (type instanceof VectorType vt) {
+                    if (v instanceof List<?> l && l.size() != vt.getDimensions()) {
+                        return "not " + vt.getDimensions() + " elements for " + cql;
+                    }
+                    return elements(vt.getElementType(), v, false);
+                }
+                // date, time, uuid, timeuuid, inet, blob, duration: written as strings
+                return v instanceof String ? null : "not a string for " + cql;
+        }
+    }
+
+    private static String elements(DataType element, Object v, boolean distinct) {
+        if (!(v instanceof List<?> items) || items.isEmpty()) {
+            return "not a non-empty array for " + element.asCql(false, true) + " elements";
+        }
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        for (Object item : items) {
+            String reason = item == null ? "null element in an array of " + element.asCql(false, true)
+                    : misfit(element, item);
+            if (reason != null) {
+                return reason;
+            }
+            if (distinct && !seen.add(toJson(convert(element, item)))) {
+                return "duplicate element '" + abbreviate(item) + "' for a set";
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameNumber(String stored, Number original) {
+        try {
+            return new BigDecimal(stored).compareTo(new BigDecimal(original.toString())) == 0;
+        } catch (NumberFormatException infiniteOrNaN) {
+            return false;
+        }
+    }
+
     public static Object toJson(Object value) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
             return value;

@@ -14,6 +14,8 @@ import org.cassandraessync.cassandra.CassandraRecordMapper;
 import org.cassandraessync.cassandra.CassandraSchema;
 import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.cassandra.CassandraWriter;
+import org.cassandraessync.cassandra.RowLayout;
+import org.cassandraessync.elasticsearch.IndexMapping;
 import org.cassandraessync.cycle.Counterparts;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.elasticsearch.ElasticsearchChanges;
@@ -75,10 +77,13 @@ public class SyncConfiguration implements CamelConfiguration {
         SyncCycle cycle = new SyncCycle(checkpoints, deadLetters, settings.overlap(), settings.period(), clock);
         CassandraTable table = new CassandraTable(clients.cassandra(), settings.cassandraKeyspace(),
                 settings.cassandraTable(), settings.timestampField());
+        IndexMapping indexMapping = new IndexMapping(clients.elasticsearch(), settings.elasticsearchIndex());
+        // a text column whose Elasticsearch field is an object (or another structured type) holds JSON
+        RowLayout layout = new RowLayout(indexMapping::isStructured, json);
         CassandraRecordMapper cassandraMapper = new CassandraRecordMapper(settings.idField(), settings.timestampField(),
-                deadLetters, settings.maxClockSkew(), clock);
+                layout, deadLetters, settings.maxClockSkew(), clock);
         ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper(settings.idField(),
-                settings.timestampField(), table, deadLetters, settings.maxClockSkew(), clock);
+                settings.timestampField(), table, layout, deadLetters, settings.maxClockSkew(), clock);
 
         Registry registry = context.getRegistry();
         registry.bind("syncSettings", settings);
@@ -105,9 +110,10 @@ public class SyncConfiguration implements CamelConfiguration {
                         .newFixedThreadPool(this, "elasticsearch-bulk", ELASTICSEARCH_BULKS_IN_FLIGHT),
                 ELASTICSEARCH_BULKS_IN_FLIGHT));
         registry.bind("schemaEvolution", new SchemaEvolution(clients.cassandra(), table, clients.elasticsearch(),
-                settings.elasticsearchIndex(), java.util.Set.of(settings.idField(), settings.timestampField()),
+                settings.elasticsearchIndex(), indexMapping, layout,
+                java.util.Set.of(settings.idField(), settings.timestampField()),
                 settings.cassandraSchemaEvolution(), deadLetters));
-        registry.bind("cassandraWriter", new CassandraWriter(clients.cassandra(), table, cassandraMapper, cycle,
+        registry.bind("cassandraWriter", new CassandraWriter(clients.cassandra(), table, cassandraMapper, layout, cycle,
                 deadLetters, CASSANDRA_WRITES_IN_FLIGHT, settings.cassandraLightweightTransactions(),
                 settings.idField(), settings.timestampField()));
     }

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import com.datastax.oss.driver.api.core.type.DataType;
 import org.cassandraessync.cassandra.CassandraTable;
-import org.cassandraessync.cassandra.CqlJsonValues;
+import org.cassandraessync.cassandra.RowLayout;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.TimestampRules;
@@ -28,12 +28,14 @@ public class ElasticsearchRecordMapper {
     private final String idField;
     private final String timestampField;
     private final CassandraTable table;
+    private final RowLayout layout;
     private final DeadLetters deadLetters;
     private final Duration maxClockSkew;
     private final Clock clock;
 
-    public ElasticsearchRecordMapper(String idField, String timestampField, CassandraTable table,
+    public ElasticsearchRecordMapper(String idField, String timestampField, CassandraTable table, RowLayout layout,
             DeadLetters deadLetters, Duration maxClockSkew, Clock clock) {
+        this.layout = layout;
         this.idField = idField;
         this.timestampField = timestampField;
         this.table = table;
@@ -53,6 +55,7 @@ public class ElasticsearchRecordMapper {
         fields.remove(idField);
         UUID id;
         Instant lastModified;
+        Map<String, DataType> columns = table.columns(); // a missing table fails the cycle, not this record
         try {
             id = uuid(docId);
             if (rawTimestamp == null) {
@@ -63,15 +66,11 @@ public class ElasticsearchRecordMapper {
             if (future != null) {
                 throw new IllegalArgumentException(future);
             }
-            Map<String, DataType> columns = table.columns();
+            // each value in the form it has when read back from Cassandra, so that copies compare equal
             for (Map.Entry<String, Object> f : fields.entrySet()) {
                 DataType type = columns.get(f.getKey());
                 if (type != null) {
-                    try {
-                        f.setValue(CqlJsonValues.canonical(type, f.getValue()));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("field " + f.getKey() + ": " + e.getMessage(), e);
-                    }
+                    f.setValue(layout.canonical(f.getKey(), type, f.getValue()));
                 }
             }
         } catch (IllegalArgumentException e) {

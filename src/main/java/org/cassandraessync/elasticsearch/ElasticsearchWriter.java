@@ -65,16 +65,12 @@ public class ElasticsearchWriter {
         if (writes.isEmpty()) {
             return;
         }
-        BulkRequest request = bulk(writes).build();
         wroteSinceRefresh = true;
         permits.acquireUninterruptibly();
         try {
             cycle.inFlight(CompletableFuture.runAsync(() -> {
                 try {
-                    applied(writes, client.bulk(request).items());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: "
-                            + e.getMessage(), e);
+                    send(writes);
                 } finally {
                     permits.release();
                 }
@@ -83,6 +79,45 @@ public class ElasticsearchWriter {
             permits.release();
             throw e;
         }
+    }
+
+    /**
+     * One bulk request; a request larger than Elasticsearch takes ({@code http.max_content_length},
+     * HTTP 413) is sent again in halves, down to the one document too large for any request, which
+     * goes to the dead letters.
+     */
+    private void send(List<PendingWrite> writes) {
+        try {
+            applied(writes, client.bulk(bulk(writes).build()).items());
+        } catch (IOException | RuntimeException e) {
+            if (!tooLarge(e)) {
+                throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: " + e.getMessage(),
+                        e instanceof IOException io ? io : new IOException(e));
+            }
+            if (writes.size() == 1) {
+                PendingWrite w = writes.get(0);
+                deadLetters.reject(w.record().side(), w.record().id(), "Elasticsearch refused the document: larger"
+                        + " than one request may be (HTTP 413, http.max_content_length)", mapper.toDocument(w.record()));
+                return;
+            }
+            int half = writes.size() / 2;
+            send(writes.subList(0, half));
+            send(writes.subList(half, writes.size()));
+        }
+    }
+
+    /** True when Elasticsearch answered 413 Content Too Large, however the client reports it. */
+    static boolean tooLarge(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.elasticsearch.client.ResponseException r
+                    && r.getResponse().getStatusLine().getStatusCode() == 413
+                    || t instanceof co.elastic.clients.transport.TransportException te && te.statusCode() == 413
+                    || t instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException ee
+                    && ee.status() == 413) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -25,7 +25,7 @@ public final class Timestamps {
     }
 
     /**
-     * Parses an ISO-8601 date-time (any offset) or epoch milliseconds, truncated to milliseconds.
+     * Parses an ISO-8601 date-time (any offset; none means UTC), a date (midnight UTC) or epoch milliseconds, truncated to milliseconds.
      *
      * @throws IllegalArgumentException when the value is neither
      */
@@ -43,6 +43,10 @@ public final class Timestamps {
             try {
                 return OffsetDateTime.parse(s).toInstant().truncatedTo(ChronoUnit.MILLIS);
             } catch (DateTimeParseException e) {
+                Instant local = localAsUtc(s);
+                if (local != null) {
+                    return local;
+                }
                 try {
                     return Instant.ofEpochMilli(Long.parseLong(s));
                 } catch (NumberFormatException notMillis) {
@@ -51,5 +55,18 @@ public final class Timestamps {
             }
         }
         throw new IllegalArgumentException("not a timestamp: " + value);
+    }
+
+    /** What Elasticsearch's default date format also accepts: a date, or a date-time without offset (UTC). */
+    private static Instant localAsUtc(String s) {
+        try {
+            return java.time.LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 }

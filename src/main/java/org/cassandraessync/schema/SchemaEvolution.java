@@ -7,17 +7,20 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.mapping.Property;
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.type.DataType;
 import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.cycle.PendingWrite;
-import org.cassandraessync.elasticsearch.ElasticsearchIndex;
+import org.cassandraessync.cassandra.RowLayout;
+import org.cassandraessync.elasticsearch.IndexMapping;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.state.DeadLetters;
 import org.slf4j.Logger;
@@ -40,18 +43,24 @@ public class SchemaEvolution {
     private final CassandraTable table;
     private final ElasticsearchClient elasticsearch;
     private final String index;
+    private final IndexMapping indexMapping;
+    private final RowLayout layout;
     private final Set<String> reserved;
     private final Mode mode;
     private final Set<String> mapped = new HashSet<>();
+    /** Columns that could not be added (reported once; their fields go to the overflow column). */
+    private final Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DeadLetters deadLetters;
 
     public SchemaEvolution(CqlSession session, CassandraTable table, ElasticsearchClient elasticsearch, String index,
-            Set<String> reserved, Mode mode, DeadLetters deadLetters) {
+            IndexMapping indexMapping, RowLayout layout, Set<String> reserved, Mode mode, DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
         this.session = session;
         this.table = table;
         this.elasticsearch = elasticsearch;
         this.index = index;
+        this.indexMapping = indexMapping;
+        this.layout = layout;
         this.reserved = reserved;
         this.mode = mode;
     }
@@ -67,15 +76,16 @@ public class SchemaEvolution {
             return;
         }
         try {
-            Map<String, Property> existing = ElasticsearchIndex.properties(elasticsearch, index);
+            indexMapping.refresh();
             Map<String, Property> missing = new LinkedHashMap<>();
             columns.forEach((name, type) -> {
-                if (!reserved.contains(name) && !existing.containsKey(name)) {
+                if (!reserved.contains(name) && !name.equals(RowLayout.OVERFLOW) && indexMapping.field(name) == null) {
                     missing.put(name, TypeMapping.elasticsearchFor(type));
                 }
             });
             if (!missing.isEmpty()) {
                 elasticsearch.indices().putMapping(m -> m.index(index).properties(missing));
+                indexMapping.refresh();
                 LOG.info("Mapped Cassandra-only columns in Elasticsearch index {}: {}", index, missing.keySet());
             }
             mapped.addAll(columns.keySet());
@@ -85,9 +95,11 @@ public class SchemaEvolution {
     }
 
     /**
-     * Before records from Elasticsearch are written to Cassandra, for fields the table lacks:
-     * add-columns adds them (when the field's mapping has a faithful CQL type); ignore drops them
-     * from the records; reject sends those records to the dead letters. Returns what to write.
+     * Before records from Elasticsearch are written to Cassandra, for fields the table lacks and
+     * values no column can hold exactly: add-columns adds the columns (of the type the field's
+     * mapping implies, see {@link TypeMapping#cassandraFor}) and, when some value still fits no
+     * column, the overflow column; ignore drops those fields; reject sends those records to the
+     * dead letters. Returns what to write.
      */
     public List<PendingWrite> prepareForCassandra(List<PendingWrite> writes) {
         if (writes.isEmpty()) {
@@ -98,20 +110,22 @@ public class SchemaEvolution {
             return writes;
         }
         Map<String, DataType> columns = table.columns();
+        boolean overflow = columns.containsKey(RowLayout.OVERFLOW);
         List<PendingWrite> result = new java.util.ArrayList<>(writes.size());
         for (PendingWrite w : writes) {
-            List<String> unknown = w.record().fields().keySet().stream().filter(f -> !columns.containsKey(f)).toList();
-            if (unknown.isEmpty()) {
+            Map<String, String> misfits = overflow ? Map.of()
+                    : layout.place(w.record().fields(), columns, Set.of()).misfits();
+            if (misfits.isEmpty()) {
                 result.add(w);
             } else if (mode == Mode.IGNORE) {
                 Map<String, Object> kept = new LinkedHashMap<>(w.record().fields());
-                unknown.forEach(kept::remove);
+                misfits.keySet().forEach(kept::remove);
                 SyncRecord r = w.record();
                 result.add(new PendingWrite(new SyncRecord(r.id(), r.lastModified(), kept, r.side(), r.stamp()),
                         w.replacing()));
             } else {
-                deadLetters.reject(w.record().side(), w.record().id(), "fields " + unknown + " have no Cassandra"
-                        + " column (sync.cassandra.schema-evolution=reject)", w.record().fields());
+                deadLetters.reject(w.record().side(), w.record().id(), RowLayout.describe(misfits)
+                        + " (sync.cassandra.schema-evolution=reject)", w.record().fields());
             }
         }
         return result;
@@ -119,30 +133,48 @@ public class SchemaEvolution {
 
     private synchronized void addColumnsFor(List<PendingWrite> writes) {
         Map<String, DataType> columns = table.columns();
-        Set<String> unknown = new HashSet<>();
-        writes.forEach(w -> w.record().fields().keySet().stream().filter(f -> !columns.containsKey(f))
-                .forEach(unknown::add));
-        if (unknown.isEmpty()) {
-            return;
-        }
-        Map<String, Property> mapping;
-        try {
-            mapping = ElasticsearchIndex.properties(elasticsearch, index);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the mapping of " + index + ": " + e.getMessage(), e);
-        }
-        for (String field : unknown) {
-            Optional<DataType> type = Optional.ofNullable(mapping.get(field))
-                    .flatMap(p -> TypeMapping.cassandraFor(p._kind().jsonValue()));
-            if (type.isEmpty() || !field.matches("[a-z][a-z0-9_]{0,47}")) {
-                continue; // the write then fails for this record and it becomes a dead letter with Cassandra's reason
+        Map<String, List<Object>> unknown = new LinkedHashMap<>();
+        writes.forEach(w -> w.record().fields().forEach((name, value) -> {
+            if (!columns.containsKey(name) && !refused.contains(name)) {
+                unknown.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(value);
             }
-            String cql = "ALTER TABLE " + table.qualifiedName() + " ADD IF NOT EXISTS " + field + " "
-                    + type.get().asCql(false, true);
-            session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60)));
-            LOG.info("Added column {} {} to {} for an Elasticsearch-only field", field,
-                    type.get().asCql(false, true), table.qualifiedName());
+        }));
+        boolean added = false;
+        for (Map.Entry<String, List<Object>> field : unknown.entrySet()) {
+            DataType type = TypeMapping.cassandraFor(indexMapping.field(field.getKey()), field.getValue());
+            if (type != null) {
+                added |= addColumn(field.getKey(), type);
+            }
         }
-        session.checkSchemaAgreement();
+        Map<String, DataType> now = added ? table.columns() : columns;
+        if (!now.containsKey(RowLayout.OVERFLOW) && !refused.contains(RowLayout.OVERFLOW) && writes.stream()
+                .anyMatch(w -> layout.place(w.record().fields(), now, Set.of()).needsOverflow())) {
+            added |= addColumn(RowLayout.OVERFLOW, DataTypes.TEXT);
+        }
+        if (added) {
+            session.checkSchemaAgreement();
+        }
+    }
+
+    /**
+     * {@code ALTER TABLE ... ADD "name" type}, the name quoted so it stays exactly as spelled. A
+     * column Cassandra refuses (a permission missing, a name already used with another type) is
+     * reported once; the field's values go to the overflow column.
+     */
+    private boolean addColumn(String name, DataType type) {
+        String cql = "ALTER TABLE " + table.qualifiedName() + " ADD IF NOT EXISTS "
+                + CqlIdentifier.fromInternal(name).asCql(true) + " " + type.asCql(false, true);
+        try {
+            session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60)));
+            LOG.info("Added column {} {} to {} for an Elasticsearch-only field", CqlIdentifier.fromInternal(name)
+                    .asCql(true), type.asCql(false, true), table.qualifiedName());
+            return true;
+        } catch (QueryValidationException e) {
+            refused.add(name);
+            LOG.warn("Cassandra refused column {} {} in {} ({}); its values are kept in the {} column", CqlIdentifier
+                    .fromInternal(name).asCql(true), type.asCql(false, true), table.qualifiedName(), e.getMessage(),
+                    RowLayout.OVERFLOW);
+            return false;
+        }
     }
 }

@@ -1,9 +1,10 @@
 package org.cassandraessync.schema;
 
 import java.util.Map;
-import java.util.Optional;
+import java.util.Collection;
 
 import co.elastic.clients.elasticsearch._types.mapping.Property;
+import org.cassandraessync.elasticsearch.IndexMapping;
 import com.datastax.oss.driver.api.core.type.DataType;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.ListType;
@@ -77,27 +78,58 @@ public final class TypeMapping {
         }
     }
 
-    private static final Map<String, DataType> CQL_FOR_ELASTICSEARCH = Map.ofEntries(
+    /**
+     * The column type of a scalar Elasticsearch field. Text-like types, dates and addresses become
+     * {@code text}, kept character for character (a date written "2026-05-01" or an IPv6 address in
+     * its short form comes back as written); integers the CQL integer of the same range; every
+     * floating type {@code decimal}, which keeps the value as written (19.90 stays 19.90, where a
+     * CQL float would hold 19.899999).
+     */
+    private static final Map<String, DataType> CQL_FOR_SCALAR = Map.ofEntries(
             Map.entry("text", DataTypes.TEXT),
             Map.entry("match_only_text", DataTypes.TEXT),
             Map.entry("keyword", DataTypes.TEXT),
             Map.entry("constant_keyword", DataTypes.TEXT),
             Map.entry("wildcard", DataTypes.TEXT),
+            Map.entry("version", DataTypes.TEXT),
+            Map.entry("search_as_you_type", DataTypes.TEXT),
+            Map.entry("ip", DataTypes.TEXT),
+            Map.entry("date", DataTypes.TEXT),
+            Map.entry("date_nanos", DataTypes.TEXT),
+            Map.entry("binary", DataTypes.TEXT),
             Map.entry("long", DataTypes.BIGINT),
             Map.entry("integer", DataTypes.INT),
+            Map.entry("token_count", DataTypes.INT),
             Map.entry("short", DataTypes.SMALLINT),
             Map.entry("byte", DataTypes.TINYINT),
-            Map.entry("double", DataTypes.DOUBLE),
-            Map.entry("scaled_float", DataTypes.DOUBLE),
-            Map.entry("float", DataTypes.FLOAT),
-            Map.entry("half_float", DataTypes.FLOAT),
-            Map.entry("boolean", DataTypes.BOOLEAN),
-            Map.entry("date", DataTypes.TIMESTAMP),
-            Map.entry("date_nanos", DataTypes.TIMESTAMP),
-            Map.entry("ip", DataTypes.INET));
+            Map.entry("unsigned_long", DataTypes.VARINT),
+            Map.entry("double", DataTypes.DECIMAL),
+            Map.entry("float", DataTypes.DECIMAL),
+            Map.entry("half_float", DataTypes.DECIMAL),
+            Map.entry("scaled_float", DataTypes.DECIMAL),
+            Map.entry("rank_feature", DataTypes.DECIMAL),
+            Map.entry("boolean", DataTypes.BOOLEAN));
 
-    /** The Cassandra column type for an Elasticsearch field mapping, if there is a faithful one. */
-    public static Optional<DataType> cassandraFor(String elasticsearchType) {
-        return Optional.ofNullable(CQL_FOR_ELASTICSEARCH.get(elasticsearchType));
+    /**
+     * The column type for a field that exists only in Elasticsearch, from its mapping and the values
+     * about to be written: a structured type (object, nested, flattened, geo, range...) is a JSON
+     * {@code text} column; a float {@code dense_vector} a {@code vector<float, n>}; a scalar type its
+     * column type, or a {@code list} of it when every value is an array. Null when the index does not
+     * map the field: its values then go to the overflow column.
+     */
+    public static DataType cassandraFor(IndexMapping.Field field, Collection<Object> values) {
+        if (field == null) {
+            return null;
+        }
+        if (field.isFloatVector()) {
+            return DataTypes.vectorOf(DataTypes.FLOAT, field.dimensions());
+        }
+        DataType scalar = CQL_FOR_SCALAR.get(field.type());
+        if (field.structured() || scalar == null) {
+            return DataTypes.TEXT;
+        }
+        boolean arrays = values.stream().anyMatch(java.util.Objects::nonNull)
+                && values.stream().allMatch(v -> v == null || v instanceof java.util.List<?> l && !l.isEmpty());
+        return arrays ? DataTypes.listOf(scalar) : scalar;
     }
 }

@@ -27,6 +27,8 @@ public class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
+    private static final int MAX_REASON = 500;
+
     private final Path file;
     private final ObjectMapper json;
     private final AtomicLong count = new AtomicLong();
@@ -48,7 +50,10 @@ public class DeadLetters {
         return file;
     }
 
-    public synchronized void reject(Side side, Object id, String reason, Object record) {
+    public synchronized void reject(Side side, Object id, String fullReason, Object record) {
+        // a store's message may quote a whole value: the reason stays one readable line
+        String reason = fullReason == null ? "unknown" : fullReason.length() > MAX_REASON
+                ? fullReason.substring(0, MAX_REASON - 3) + "..." : fullReason;
         if (reported.put(side.label() + "/" + id + "/" + reason, Boolean.TRUE) != null) {
             return;
         }

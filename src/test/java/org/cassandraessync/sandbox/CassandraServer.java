@@ -18,6 +18,9 @@ import java.util.Map;
  */
 final class CassandraServer implements AutoCloseable {
 
+    /** The largest write Cassandra takes (default 16 MiB): small, so a test can exceed it with 4 MB. */
+    static final String MAX_MUTATION = "4MiB";
+
     /** Cassandra's conf/jvm17-server.options, plus java.nio which 5.0 also reflects into. */
     private static final List<String> JDK17_OPTIONS = List.of(
             "-Djdk.attach.allowAttachSelf=true",
@@ -137,7 +140,9 @@ final class CassandraServer implements AutoCloseable {
                 cdc_raw_directory: %3$s/cdc_raw
                 disk_failure_policy: stop
                 commit_failure_policy: stop
-                """.formatted(nativePort, storagePort, data);
+                # small (default: half the 32 MiB commit log segment) so tests can exceed it cheaply
+                max_mutation_size: %4$s
+                """.formatted(nativePort, storagePort, data, MAX_MUTATION);
     }
 
     private static String logback(Path logs) {

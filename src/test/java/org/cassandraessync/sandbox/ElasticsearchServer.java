@@ -23,6 +23,9 @@ import com.sun.security.auth.module.UnixSystem;
  */
 final class ElasticsearchServer implements AutoCloseable {
 
+    /** The largest HTTP request Elasticsearch takes (default 100mb): above {@link CassandraServer#MAX_MUTATION}. */
+    static final String MAX_REQUEST = "5mb";
+
     private static final String UNPRIVILEGED_USER = "nobody";
     private static final String UNPRIVILEGED_GROUP = "nogroup";
 
@@ -84,7 +87,10 @@ final class ElasticsearchServer implements AutoCloseable {
                     "path.data=" + data,
                     "path.logs=" + logs,
                     // a nearly full disk must not turn the sandbox read-only
-                    "cluster.routing.allocation.disk.threshold_enabled=false")) {
+                    "cluster.routing.allocation.disk.threshold_enabled=false",
+                    // a small request limit (default 100mb) so that tests can send a document too large
+                    // for one request without megabytes of test data; the daemon splits larger bulks
+                    "http.max_content_length=" + MAX_REQUEST)) {
                 command.add("-E");
                 command.add(setting);
             }

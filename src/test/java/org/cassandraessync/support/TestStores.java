@@ -179,10 +179,12 @@ public final class TestStores implements AutoCloseable {
         fullWindow.begin();
         java.time.Clock clock = java.time.Clock.systemUTC();
         CassandraTable table = new CassandraTable(cassandra(), keyspace, this.table, "last_modified");
-        CassandraRecordMapper cassandraMapper = new CassandraRecordMapper("id", "last_modified", deadLetters,
+        org.cassandraessync.cassandra.RowLayout layout = new org.cassandraessync.cassandra.RowLayout(
+                new org.cassandraessync.elasticsearch.IndexMapping(elasticsearch(), index)::isStructured, json);
+        CassandraRecordMapper cassandraMapper = new CassandraRecordMapper("id", "last_modified", layout, deadLetters,
                 settings.maxClockSkew(), clock);
         ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper("id", "last_modified", table,
-                deadLetters, settings.maxClockSkew(), clock);
+                layout, deadLetters, settings.maxClockSkew(), clock);
         Map<Side, Map<UUID, SyncRecord>> result = new java.util.EnumMap<>(Side.class);
         result.put(Side.CASSANDRA, collect(new CassandraChanges(cassandra(), table, cassandraMapper,
                 new org.cassandraessync.cassandra.CassandraLookup(cassandra(), table, cassandraMapper, "id"), fullWindow,
