@@ -2,20 +2,12 @@ package org.cassandraessync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import co.elastic.clients.elasticsearch._types.Refresh;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cassandraessync.cycle.SyncCycle.CycleSummary;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.RunningDaemon;
@@ -44,14 +36,6 @@ class BadInputIT {
         return id;
     }
 
-    private static void rawDocument(TestStores stores, String id, Map<String, Object> source) {
-        try {
-            stores.elasticsearch().index(i -> i.index(stores.index()).id(id).document(source).refresh(Refresh.True));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static Map<String, Object> doc(Object lastModified, Object quantity) {
         Map<String, Object> d = new LinkedHashMap<>();
         if (lastModified != null) {
@@ -62,24 +46,8 @@ class BadInputIT {
         return d;
     }
 
-    private static List<JsonNode> deadLetters(TestStores stores) {
-        Path file = stores.stateDir().resolve("dead-letters.jsonl");
-        try {
-            ObjectMapper json = new ObjectMapper();
-            return Files.exists(file) ? Files.readAllLines(file).stream().map(l -> {
-                try {
-                    return json.readTree(l);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList() : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static void assertQuarantined(TestStores stores, String side, String id, String reasonPart) {
-        assertThat(deadLetters(stores)).anySatisfy(line -> {
+        assertThat(stores.deadLetters()).anySatisfy(line -> {
             assertThat(line.get("side").asText()).isEqualTo(side);
             assertThat(line.get("id").asText()).isEqualTo(id);
             assertThat(line.get("reason").asText()).contains(reasonPart);
@@ -92,7 +60,7 @@ class BadInputIT {
     void document_whose_id_is_not_a_uuid_is_quarantined_and_the_rest_syncs() {
         try (TestStores stores = stores("bad_id")) {
             UUID good = goodCassandraRow(stores);
-            rawDocument(stores, "product-42", doc(Timestamps.format(NOW), 1));
+            stores.indexRaw("product-42", doc(Timestamps.format(NOW), 1));
 
             CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
 
@@ -107,7 +75,7 @@ class BadInputIT {
         try (TestStores stores = stores("no_ts")) {
             UUID good = goodCassandraRow(stores);
             String bad = UUID.randomUUID().toString();
-            rawDocument(stores, bad, doc(null, 1));
+            stores.indexRaw(bad, doc(null, 1));
 
             CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
 
@@ -135,23 +103,36 @@ class BadInputIT {
     }
 
     @Test
-    void value_that_does_not_fit_the_cassandra_column_is_quarantined_until_fixed() {
+    void value_that_does_not_fit_its_cassandra_column_is_kept_exactly_in_the_overflow_column() {
         try (TestStores stores = stores("bad_value")) {
             UUID good = goodCassandraRow(stores);
-            UUID bad = UUID.randomUUID();
-            rawDocument(stores, bad.toString(), doc(Timestamps.format(NOW), "many"));
+            UUID odd = UUID.randomUUID();
+            stores.indexRaw(odd.toString(), doc(Timestamps.format(NOW), "many"));
 
             CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
 
-            assertQuarantined(stores, "elasticsearch", bad.toString(), "field quantity: 'many' is not a valid int");
-            assertThat(cycle.rejected()).isEqualTo(1);
-            assertThat(stores.cassandraRow(bad)).isEmpty();
+            assertThat(cycle.rejected()).isZero();
+            assertThat(stores.cassandraRow(odd)).hasValueSatisfying(r -> {
+                assertThat(r.isNull("quantity")).as("the int column").isTrue();
+                assertThat(r.getString("\"_sync_overflow\"")).isEqualTo("{\"quantity\":\"many\"}");
+            });
             assertThat(stores.document(good)).isPresent();
 
-            // fixed on its side (new last_modified): the next cycle syncs it
-            rawDocument(stores, bad.toString(), doc(Timestamps.format(Instant.now()), 12));
+            // changed in Cassandra: the document comes back with "many" where it was
+            Instant later = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            stores.cql("UPDATE " + stores.qualifiedTable() + " SET last_modified = ?, name = ? WHERE id = ?",
+                    later, "renamed", odd);
             RunningDaemon.runOneCycle(stores.daemonProperties());
-            assertThat(stores.cassandraRow(bad)).hasValueSatisfying(r -> assertThat(r.getInt("quantity")).isEqualTo(12));
+            assertThat(stores.document(odd)).hasValue(Map.of("last_modified", Timestamps.format(later),
+                    "name", "renamed", "quantity", "many"));
+
+            // fixed on its side (new last_modified): the value moves to its column
+            stores.indexRaw(odd.toString(), doc(Timestamps.format(Instant.now()), 12));
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+            assertThat(stores.cassandraRow(odd)).hasValueSatisfying(r -> {
+                assertThat(r.getInt("quantity")).isEqualTo(12);
+                assertThat(r.isNull("\"_sync_overflow\"")).isTrue();
+            });
             stores.assertBothStoresHoldTheSameRecords();
         }
     }
@@ -161,12 +142,7 @@ class BadInputIT {
         try (TestStores stores = TestStores.fresh("mapping")) {
             stores.createTable("name text", "code text");
             stores.createIndex();
-            try {
-                stores.elasticsearch().indices().putMapping(m -> m.index(stores.index())
-                        .properties("code", p -> p.long_(l -> l)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            stores.putMapping("{\"properties\": {\"code\": {\"type\": \"long\"}}}");
             UUID good = goodCassandraRow(stores);
             UUID bad = UUID.randomUUID();
             stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, code) VALUES (?, ?, ?)",

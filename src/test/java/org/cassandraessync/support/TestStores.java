@@ -151,6 +151,57 @@ public final class TestStores implements AutoCloseable {
         }
     }
 
+    /** Indexes a document under any {@code _id} (even one that is not a UUID), searchable at once. */
+    public void indexRaw(String id, Map<String, Object> source) {
+        try {
+            elasticsearch().index(i -> i.index(index).id(id).document(source).refresh(Refresh.True));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Indexes many documents in one bulk request, searchable at once. */
+    public void indexAll(Map<UUID, Map<String, Object>> documents) {
+        co.elastic.clients.elasticsearch.core.BulkRequest.Builder bulk =
+                new co.elastic.clients.elasticsearch.core.BulkRequest.Builder().refresh(Refresh.True);
+        documents.forEach((id, doc) -> bulk.operations(o -> o.index(i -> i.index(index).id(id.toString()).document(doc))));
+        try {
+            var response = elasticsearch().bulk(bulk.build());
+            if (response.errors()) {
+                throw new IllegalStateException("bulk indexing failed: " + response.items().stream()
+                        .filter(i -> i.error() != null).findFirst().map(i -> i.error().reason()).orElse("?"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds explicit field mappings to this test's index, given as the JSON of a put-mapping body. */
+    public void putMapping(String json) {
+        try {
+            elasticsearch().indices().putMapping(m -> m.index(index).withJson(new java.io.StringReader(json)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lines of this test's dead-letter file, oldest first. */
+    public java.util.List<com.fasterxml.jackson.databind.JsonNode> deadLetters() {
+        java.nio.file.Path file = stateDir().resolve("dead-letters.jsonl");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+            if (java.nio.file.Files.exists(file)) {
+                for (String line : java.nio.file.Files.readAllLines(file)) {
+                    lines.add(json.readTree(line));
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The document's source (real-time get: no refresh needed), if it exists. */
     @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> document(UUID id) {
