@@ -132,7 +132,7 @@ public final class CqlJsonValues {
                 return v instanceof List ? null : "not an array for " + cql;
             default:
                 if (type instanceof VectorType vt) {
-                    if (v instanceof List<?> l && l.size() != vt.getDimensions()) {
+                    if (v instanceof Collection<?> l && l.size() != vt.getDimensions()) {
                         return "not " + vt.getDimensions() + " elements for " + cql;
                     }
                     return elements(vt.getElementType(), v, false);
@@ -143,7 +143,8 @@ public final class CqlJsonValues {
     }
 
     private static String elements(DataType element, Object v, boolean distinct) {
-        if (!(v instanceof List<?> items) || items.isEmpty()) {
+        // a list, or the set a value already read as a CQL set became
+        if (!(v instanceof Collection<?> items) || items.isEmpty()) {
             return "not a non-empty array for " + element.asCql(false, true) + " elements";
         }
         java.util.Set<Object> seen = new java.util.HashSet<>();

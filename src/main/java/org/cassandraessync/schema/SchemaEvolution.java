@@ -147,8 +147,10 @@ public class SchemaEvolution {
             }
         }
         Map<String, DataType> now = added ? table.columns() : columns;
+        // also for explicit nulls: with the overflow column, {"note": null} comes back as it was
         if (!now.containsKey(RowLayout.OVERFLOW) && !refused.contains(RowLayout.OVERFLOW) && writes.stream()
-                .anyMatch(w -> layout.place(w.record().fields(), now, Set.of()).needsOverflow())) {
+                .anyMatch(w -> w.record().fields().containsValue(null)
+                        || layout.place(w.record().fields(), now, Set.of()).needsOverflow())) {
             added |= addColumn(RowLayout.OVERFLOW, DataTypes.TEXT);
         }
         if (added) {
