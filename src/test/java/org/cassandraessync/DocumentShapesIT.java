@@ -107,7 +107,8 @@ class DocumentShapesIT {
                       "attrs": {"type": "flattened"}, "embedding": {"type": "dense_vector", "dims": 3},
                       "ratio": {"type": "half_float"}, "sku": {"type": "keyword"}, "precise": {"type": "date_nanos"},
                       "born": {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
-                      "lines": {"type": "nested"}, "span": {"type": "integer_range"}
+                      "lines": {"type": "nested"}, "span": {"type": "integer_range"},
+                      "mixedArray": {"type": "keyword"}
                     }}""");
             Map<UUID, Map<String, Object>> docs = new LinkedHashMap<>();
             docs.put(UUID.randomUUID(), map("productName", "Lamp", "a.b", 1, "x-y", "dash", "first name", "space",

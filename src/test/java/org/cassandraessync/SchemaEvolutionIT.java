@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,6 +34,59 @@ class SchemaEvolutionIT {
             var row = stores.cassandraRow(id).orElseThrow();
             assertThat(row.getLong("rating")).isEqualTo(5L);
             assertThat(row.getBoolean("verified")).isTrue();
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void a_sub_field_that_appears_later_inside_an_object_is_kept() {
+        try (TestStores stores = TestStores.fresh("later_sub_field")) {
+            stores.createIndex();
+            UUID first = UUID.randomUUID();
+            stores.index(first, Map.of("last_modified", Timestamps.format(Instant.now()),
+                    "dimensions", Map.of("w", 10, "h", 30)));
+            stores.refresh();
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            // the same object, one key more, in a later document
+            UUID later = UUID.randomUUID();
+            stores.index(later, Map.of("last_modified", Timestamps.format(Instant.now()),
+                    "dimensions", Map.of("w", 10, "h", 30, "depth", Map.of("value", 5, "unit", "cm"))));
+            stores.refresh();
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            assertThat(stores.cassandraRow(later).orElseThrow().getString("dimensions"))
+                    .contains("\"depth\":{").contains("\"unit\":\"cm\"");
+            stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    @Test
+    void a_field_first_seen_as_a_scalar_then_as_an_array_loses_nothing() {
+        try (TestStores stores = TestStores.fresh("scalar_then_array")) {
+            stores.createIndex();
+            UUID scalar = UUID.randomUUID();
+            stores.index(scalar, Map.of("last_modified", Timestamps.format(Instant.now()), "color", "red"));
+            stores.refresh();
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+            assertThat(stores.cassandraRow(scalar).orElseThrow().getString("color")).isEqualTo("red");
+
+            UUID array = UUID.randomUUID();
+            stores.index(array, Map.of("last_modified", Timestamps.format(Instant.now()),
+                    "color", List.of("red", "blue")));
+            stores.refresh();
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            var row = stores.cassandraRow(array).orElseThrow();
+            assertThat(row.isNull("color")).as("the text column").isTrue();
+            assertThat(row.getString("\"_sync_overflow\"")).isEqualTo("{\"color\":[\"red\",\"blue\"]}");
+
+            // changed in Cassandra, the array goes back to Elasticsearch as an array
+            Instant touched = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            stores.cql("UPDATE " + stores.qualifiedTable() + " SET last_modified = ? WHERE id = ?", touched, array);
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+            assertThat(stores.document(array)).hasValue(Map.of("last_modified", Timestamps.format(touched),
+                    "color", List.of("red", "blue")));
             stores.assertBothStoresHoldTheSameRecords();
         }
     }

@@ -90,19 +90,44 @@ public class ElasticsearchWriter {
         try {
             applied(writes, client.bulk(bulk(writes).build()).items());
         } catch (IOException | RuntimeException e) {
-            if (!tooLarge(e)) {
+            if (!tooLarge(e) && !(connectionDropped(e) && clusterAnswers())) {
                 throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: " + e.getMessage(),
                         e instanceof IOException io ? io : new IOException(e));
             }
             if (writes.size() == 1) {
                 PendingWrite w = writes.get(0);
                 deadLetters.reject(w.record().side(), w.record().id(), "Elasticsearch refused the document: larger"
-                        + " than one request may be (HTTP 413, http.max_content_length)", mapper.toDocument(w.record()));
+                        + " than one request may be (HTTP 413, http.max_content_length; the connection was closed)",
+                        mapper.toDocument(w.record()));
                 return;
             }
             int half = writes.size() / 2;
             send(writes.subList(0, half));
             send(writes.subList(half, writes.size()));
+        }
+    }
+
+    /**
+     * True when the connection broke while the request was being sent: what a client sees when
+     * Elasticsearch refuses a body above {@code http.max_content_length} and closes the connection
+     * before reading it (the 413 answer is then never read).
+     */
+    static boolean connectionDropped(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof IOException && (message.contains("Broken pipe") || message.contains("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the cluster answers a small request right now: a broken connection was then about the request. */
+    private boolean clusterAnswers() {
+        try {
+            return client.ping().value();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -139,13 +139,14 @@ public class SchemaEvolution {
                 unknown.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(value);
             }
         }));
-        boolean added = false;
-        for (Map.Entry<String, List<Object>> field : unknown.entrySet()) {
-            DataType type = TypeMapping.cassandraFor(indexMapping.field(field.getKey()), field.getValue());
+        Map<String, DataType> toAdd = new LinkedHashMap<>();
+        unknown.forEach((name, values) -> {
+            DataType type = TypeMapping.cassandraFor(indexMapping.field(name), values);
             if (type != null) {
-                added |= addColumn(field.getKey(), type);
+                toAdd.put(name, type);
             }
-        }
+        });
+        boolean added = addColumns(toAdd);
         Map<String, DataType> now = added ? table.columns() : columns;
         // also for explicit nulls: with the overflow column, {"note": null} comes back as it was
         if (!now.containsKey(RowLayout.OVERFLOW) && !refused.contains(RowLayout.OVERFLOW) && writes.stream()
@@ -156,6 +157,38 @@ public class SchemaEvolution {
         if (added) {
             session.checkSchemaAgreement();
         }
+    }
+
+    /**
+     * Adds the columns in one schema change (each one takes Cassandra about a second), or one by one
+     * when Cassandra refuses the statement, so that one refused column does not hold up the others.
+     */
+    private boolean addColumns(Map<String, DataType> columns) {
+        if (columns.size() < 2) {
+            return columns.entrySet().stream().anyMatch(c -> addColumn(c.getKey(), c.getValue()));
+        }
+        StringBuilder cql = new StringBuilder("ALTER TABLE " + table.qualifiedName() + " ADD IF NOT EXISTS (");
+        columns.forEach((name, type) -> cql.append(CqlIdentifier.fromInternal(name).asCql(true)).append(' ')
+                .append(type.asCql(false, true)).append(", "));
+        cql.setLength(cql.length() - 2);
+        try {
+            session.execute(SimpleStatement.newInstance(cql.append(')').toString()).setTimeout(Duration.ofSeconds(60)));
+            LOG.info("Added columns to {} for Elasticsearch-only fields: {}", table.qualifiedName(), describe(columns));
+            return true;
+        } catch (QueryValidationException e) {
+            boolean added = false;
+            for (Map.Entry<String, DataType> c : columns.entrySet()) {
+                added |= addColumn(c.getKey(), c.getValue());
+            }
+            return added;
+        }
+    }
+
+    private static String describe(Map<String, DataType> columns) {
+        List<String> parts = new java.util.ArrayList<>();
+        columns.forEach((name, type) -> parts.add(CqlIdentifier.fromInternal(name).asCql(true) + " "
+                + type.asCql(false, true)));
+        return String.join(", ", parts);
     }
 
     /**
