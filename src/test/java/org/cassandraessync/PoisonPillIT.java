@@ -93,11 +93,11 @@ class PoisonPillIT {
                 assertQuarantined(stores, "elasticsearch", "product-42", "is not a UUID");
                 assertQuarantined(stores, "elasticsearch", noTimestamp, "no last_modified value");
                 assertQuarantined(stores, "elasticsearch", future, "in the future");
-                assertQuarantined(stores, "elasticsearch", tooLargeForCassandra, "oversized mutation");
+                assertQuarantined(stores, "elasticsearch", tooLargeForCassandra, "Cassandra refused the record: CQL Message of size");
                 assertQuarantined(stores, "cassandra", nullTimestamp.toString(), "no last_modified value");
                 assertQuarantined(stores, "cassandra", futureRow.toString(), "in the future");
                 assertQuarantined(stores, "cassandra", refusedByMapping.toString(), "Elasticsearch refused the document");
-                assertQuarantined(stores, "cassandra", immenseKeyword.toString(), "immense term");
+                assertQuarantined(stores, "cassandra", immenseKeyword.toString(), "failed to parse field [sku]");
                 assertQuarantined(stores, "cassandra", tooLargeForElasticsearch.toString(), "HTTP 413");
                 assertQuarantined(stores, "cassandra", notJson.toString(), "holds no valid JSON");
 
