@@ -34,7 +34,7 @@ import org.cassandraessync.state.DeadLetters;
  * was compared ({@code IF last_modified = ?}, or {@code IF NOT EXISTS} when there was none); a
  * row changed in between is left alone and the record is decided again next cycle.</li>
  * </ul>
- * A record Cassandra refuses (a value that does not fit its column, a column the table does not
+ * A record Cassandra refuses (a statement it cannot prepare, a value or a row size it refuses, a column the table does not
  * have) goes to the dead letters; an unavailable cluster fails the cycle, which is then retried.
  *
  * <p>Why not camel-cassandraql here: it runs one synchronous statement per exchange, which caps
@@ -134,7 +134,7 @@ public class CassandraWriter {
 
     /**
      * {@code INSERT INTO t (id, last_modified, <the columns>) VALUES (...) USING TIMESTAMP ?}
-     * with typed values: columns the record does not carry are left as they are, never nulled.
+     * with typed values, for the columns of {@link #values}: the others are left as they are.
      * One prepared statement per set of column names (records of one table mostly share one).
      */
     private Statement<?> insert(SyncRecord record, Map<String, Object> values, Map<String, DataType> columns,

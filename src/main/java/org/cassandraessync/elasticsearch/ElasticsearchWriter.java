@@ -124,11 +124,17 @@ public class ElasticsearchWriter {
 
     /** Whether the cluster answers a small request right now: a broken connection was then about the request. */
     private boolean clusterAnswers() {
-        try {
-            return client.ping().value();
-        } catch (IOException | RuntimeException e) {
-            return false;
+        // the first try may take a pooled connection that the refusal just closed
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                if (client.ping().value()) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // tried again below
+            }
         }
+        return false;
     }
 
     /** True when Elasticsearch answered 413 Content Too Large, however the client reports it. */
