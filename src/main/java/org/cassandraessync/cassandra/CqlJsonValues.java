@@ -42,11 +42,6 @@ public final class CqlJsonValues {
     private CqlJsonValues() {
     }
 
-    /** The canonical JSON form of {@code value} for a column of {@code type}. */
-    public static Object canonical(DataType type, Object value) {
-        return toJson(fromJson(type, value));
-    }
-
     /**
      * Why a JSON value cannot be kept exactly in a column of {@code type}, or null when it can: the
      * JSON kind must match (a string for text, a number for numeric types, true/false for boolean,
@@ -57,18 +52,24 @@ public final class CqlJsonValues {
      * their canonical form. A null value always fits (the caller decides what null means).
      */
     public static String misfit(DataType type, Object value) {
+        return fit(type, value).misfit();
+    }
+
+    /** A JSON value read for a column: the driver's value, or why the value cannot be kept exactly. */
+    public record Fit(Object value, String misfit) {
+    }
+
+    /** {@link #misfit} and, when the value fits, its driver value: one conversion for both. */
+    public static Fit fit(DataType type, Object value) {
         if (value == null) {
-            return null;
+            return new Fit(null, null);
         }
         try {
             String reason = kindMismatch(type, value);
-            if (reason == null) {
-                convert(type, value);
-            }
-            return reason;
+            return reason == null ? new Fit(convert(type, value), null) : new Fit(null, reason);
         } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-            return "'" + abbreviate(value) + "' is not a valid " + type.asCql(false, true)
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+            return new Fit(null, "'" + abbreviate(value) + "' is not a valid " + type.asCql(false, true)
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
     }
 

@@ -73,9 +73,13 @@ public class RowLayout {
         }
         fields.forEach((name, value) -> {
             DataType type = columns.get(name);
-            String reason = type == null ? "no column " + name : value == null ? null : misfit(name, type, value);
-            if (type != null) {
-                values.put(name, reason == null ? toColumn(name, type, value) : null);
+            String reason = type == null ? "no column " + name : null;
+            if (type != null && value != null && isJson(name, type)) {
+                values.put(name, write(value));
+            } else if (type != null) {
+                CqlJsonValues.Fit fit = CqlJsonValues.fit(type, value);
+                reason = fit.misfit();
+                values.put(name, fit.value());
             }
             if (value == null || reason != null) {
                 overflow.put(name, value);
@@ -102,8 +106,26 @@ public class RowLayout {
      * the canonical form for a value that fits, the value itself when it goes to the overflow.
      */
     public Object canonical(String name, DataType type, Object value) {
-        return value == null || misfit(name, type, value) != null || isJson(name, type) ? value
-                : CqlJsonValues.canonical(type, value);
+        if (value == null || isJson(name, type)) {
+            return value;
+        }
+        CqlJsonValues.Fit fit = CqlJsonValues.fit(type, value);
+        return fit.misfit() != null ? value : CqlJsonValues.toJson(fit.value());
+    }
+
+    /**
+     * Whether writing {@code fields} to a table of {@code columns} needs the overflow column: a
+     * field without a column, a value its column cannot hold exactly, or an explicit null (kept
+     * only there).
+     */
+    public boolean needsOverflow(Map<String, Object> fields, Map<String, DataType> columns) {
+        for (Map.Entry<String, Object> f : fields.entrySet()) {
+            DataType type = columns.get(f.getKey());
+            if (f.getValue() == null || type == null || misfit(f.getKey(), type, f.getValue()) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The record's fields from a row: non-null columns except {@code skipped}, then the overflow's. */
@@ -132,10 +154,6 @@ public class RowLayout {
 
     private boolean isJson(String name, DataType type) {
         return type.equals(DataTypes.TEXT) && jsonColumn.test(name);
-    }
-
-    private Object toColumn(String name, DataType type, Object value) {
-        return isJson(name, type) ? write(value) : CqlJsonValues.fromJson(type, value);
     }
 
     private String write(Object value) {

@@ -87,8 +87,9 @@ public class ElasticsearchWriter {
      * goes to the dead letters.
      */
     private void send(List<PendingWrite> writes) {
+        List<BulkResponseItem> items;
         try {
-            applied(writes, client.bulk(bulk(writes).build()).items());
+            items = client.bulk(bulk(writes).build()).items();
         } catch (IOException | RuntimeException e) {
             if (!tooLarge(e) && !(connectionDropped(e) && clusterAnswers())) {
                 throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: " + e.getMessage(),
@@ -104,7 +105,10 @@ public class ElasticsearchWriter {
             int half = writes.size() / 2;
             send(writes.subList(0, half));
             send(writes.subList(half, writes.size()));
+            return;
         }
+        // outside the try: an item the cluster refuses fails the cycle with its own message, as before
+        applied(writes, items);
     }
 
     /**

@@ -150,8 +150,7 @@ public class SchemaEvolution {
         Map<String, DataType> now = added ? table.columns() : columns;
         // also for explicit nulls: with the overflow column, {"note": null} comes back as it was
         if (!now.containsKey(RowLayout.OVERFLOW) && !refused.contains(RowLayout.OVERFLOW) && writes.stream()
-                .anyMatch(w -> w.record().fields().values().stream().anyMatch(java.util.Objects::isNull)
-                        || layout.place(w.record().fields(), now, Set.of()).needsOverflow())) {
+                .anyMatch(w -> layout.needsOverflow(w.record().fields(), now))) {
             added |= addColumn(RowLayout.OVERFLOW, DataTypes.TEXT);
         }
         if (added) {
