@@ -83,13 +83,14 @@ class DocumentShapesIT {
             assertSourcesSurviveTheRoundTrip(stores, docs);
 
             // a CQL user can read them: camelCase names as they are, objects as JSON, arrays as lists
-            assertThat(columnType(stores, "firstName")).isEqualTo("text");
-            assertThat(columnType(stores, "loyaltyPoints")).isEqualTo("bigint");
-            assertThat(columnType(stores, "price")).isEqualTo("decimal");
-            assertThat(columnType(stores, "vip")).isEqualTo("boolean");
-            assertThat(columnType(stores, "phoneNumbers")).isEqualTo("list<text>");
-            assertThat(columnType(stores, "address")).isEqualTo("text");
-            assertThat(columnType(stores, "host.name")).isEqualTo("text");
+            assertColumnTypes(stores,
+                    "firstName", "text",
+                    "loyaltyPoints", "bigint",
+                    "price", "decimal",
+                    "vip", "boolean",
+                    "phoneNumbers", "list<text>",
+                    "address", "text",
+                    "host.name", "text");
         }
     }
 
@@ -139,13 +140,14 @@ class DocumentShapesIT {
 
             assertSourcesSurviveTheRoundTrip(stores, docs);
 
-            assertThat(columnType(stores, "precise")).isEqualTo("text");
-            assertThat(columnType(stores, "embedding")).isEqualTo("vector<float, 3>");
-            assertThat(columnType(stores, "ratio")).isEqualTo("decimal");
-            assertThat(columnType(stores, "inStock")).isEqualTo("boolean");
-            assertThat(columnType(stores, "tags")).isEqualTo("list<text>");
-            assertThat(columnType(stores, "a.b")).isEqualTo("bigint");
-            assertThat(columnType(stores, "ip6")).isEqualTo("text");
+            assertColumnTypes(stores,
+                    "precise", "text",
+                    "embedding", "vector<float, 3>",
+                    "ratio", "decimal",
+                    "inStock", "boolean",
+                    "tags", "list<text>",
+                    "a.b", "bigint",
+                    "ip6", "text");
         }
     }
 
@@ -214,7 +216,14 @@ class DocumentShapesIT {
         assertThat(quiet.rejected()).isZero();
     }
 
-    /** The CQL type of the column, as a CQL user reads it ({@code list<text>}). */
+    /** Each column has the CQL type given after its name, as a CQL user reads it ({@code list<text>}). */
+    private static void assertColumnTypes(TestStores stores, String... namesAndTypes) {
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            assertThat(columnType(stores, namesAndTypes[i])).as("column %s", namesAndTypes[i])
+                    .isEqualTo(namesAndTypes[i + 1]);
+        }
+    }
+
     private static String columnType(TestStores stores, String name) {
         return stores.cassandra().getMetadata().getKeyspace(stores.keyspace())
                 .flatMap(k -> k.getTable(stores.table()))
