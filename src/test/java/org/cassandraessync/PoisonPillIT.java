@@ -101,7 +101,8 @@ class PoisonPillIT {
                 assertQuarantined(stores, "cassandra", futureRow.toString(), "in the future");
                 assertQuarantined(stores, "cassandra", refusedByMapping.toString(), "Elasticsearch refused the document");
                 assertQuarantined(stores, "cassandra", immenseKeyword.toString(), "failed to parse field [sku]");
-                assertQuarantined(stores, "cassandra", tooLargeForElasticsearch.toString(), "HTTP 413");
+                assertQuarantined(stores, "cassandra", tooLargeForElasticsearch.toString(),
+                        "larger than one request may be (http.max_content_length 5242880 bytes)");
                 assertQuarantined(stores, "cassandra", notJson.toString(), "holds no valid JSON");
 
                 for (int i = 0; i < 2; i++) {

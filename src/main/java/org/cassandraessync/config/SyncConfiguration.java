@@ -105,7 +105,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("counterparts", new Counterparts(
                 cassandraLookup, elasticsearchLookup, cycle));
         registry.bind("newestWins", new NewestWinsAggregationStrategy(settings.tieBreaker()));
-        registry.bind("elasticsearchWriter", new ElasticsearchWriter(clients.elasticsearch(), elasticsearchMapper, cycle,
+        registry.bind("elasticsearchWriter", new ElasticsearchWriter(clients.elasticsearch(), json, elasticsearchMapper, cycle,
                 deadLetters, settings.elasticsearchIndex(), context.getExecutorServiceManager()
                         .newFixedThreadPool(this, "elasticsearch-bulk", ELASTICSEARCH_BULKS_IN_FLIGHT),
                 ELASTICSEARCH_BULKS_IN_FLIGHT));

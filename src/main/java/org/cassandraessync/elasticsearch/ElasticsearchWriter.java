@@ -2,12 +2,19 @@ package org.cassandraessync.elasticsearch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.JsonData;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
@@ -37,6 +44,9 @@ public class ElasticsearchWriter {
     private final String index;
 
     private final ElasticsearchClient client;
+    private final ObjectMapper json;
+    /** The cluster's {@code http.max_content_length}, read at the first write; 0 before. */
+    private volatile long maxRequestBytes;
     private final ExecutorService senders;
     private final Semaphore permits;
     private volatile boolean wroteSinceRefresh;
@@ -45,9 +55,10 @@ public class ElasticsearchWriter {
      * @param senders the threads that send bulk requests; {@code maxInFlight} of them at most, so the
      *        cycle reads and decides the next page while the previous pages are being indexed
      */
-    public ElasticsearchWriter(ElasticsearchClient client, ElasticsearchRecordMapper mapper, SyncCycle cycle,
-            DeadLetters deadLetters, String index, ExecutorService senders, int maxInFlight) {
+    public ElasticsearchWriter(ElasticsearchClient client, ObjectMapper json, ElasticsearchRecordMapper mapper,
+            SyncCycle cycle, DeadLetters deadLetters, String index, ExecutorService senders, int maxInFlight) {
         this.client = client;
+        this.json = json;
         this.senders = senders;
         this.permits = new Semaphore(maxInFlight);
         this.mapper = mapper;
@@ -70,7 +81,7 @@ public class ElasticsearchWriter {
         try {
             cycle.inFlight(CompletableFuture.runAsync(() -> {
                 try {
-                    send(writes);
+                    requests(writes).forEach(this::send);
                 } finally {
                     permits.release();
                 }
@@ -81,64 +92,106 @@ public class ElasticsearchWriter {
         }
     }
 
+    /** A write with its document serialized, as it goes into the bulk request. */
+    record Item(PendingWrite write, byte[] source) {
+    }
+
+    /** Bytes a bulk item adds to its document: the action line (operation, index, id, preconditions). */
+    private static final int ACTION_BYTES = 512;
+    /** Elasticsearch's own default for {@code http.max_content_length}. */
+    private static final long DEFAULT_MAX_REQUEST_BYTES = 100L * 1024 * 1024;
+
     /**
-     * One bulk request; a request larger than Elasticsearch takes ({@code http.max_content_length},
-     * HTTP 413) is sent again in halves, down to the one document too large for any request, which
-     * goes to the dead letters.
+     * The page's writes as bulk requests that each fit in one HTTP request of the cluster
+     * ({@code http.max_content_length}); a document too large for any request goes to the dead
+     * letters instead (Elasticsearch would close the connection on the whole bulk).
      */
-    private void send(List<PendingWrite> writes) {
-        List<BulkResponseItem> items;
+    List<List<Item>> requests(List<PendingWrite> writes) {
+        long limit = maxRequestBytes();
+        List<List<Item>> requests = new ArrayList<>();
+        List<Item> current = new ArrayList<>();
+        long size = 0;
+        for (PendingWrite w : writes) {
+            Map<String, Object> doc = mapper.toDocument(w.record());
+            byte[] source;
+            try {
+                source = json.writeValueAsBytes(doc);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialize document " + w.record().id(), e);
+            }
+            long itemSize = source.length + ACTION_BYTES;
+            if (itemSize > limit) {
+                deadLetters.reject(w.record().side(), w.record().id(), "Elasticsearch cannot take the document: "
+                        + source.length + " bytes, larger than one request may be (http.max_content_length "
+                        + limit + " bytes)", doc);
+                continue;
+            }
+            if (size + itemSize > limit && !current.isEmpty()) {
+                requests.add(current);
+                current = new ArrayList<>();
+                size = 0;
+            }
+            current.add(new Item(w, source));
+            size += itemSize;
+        }
+        if (!current.isEmpty()) {
+            requests.add(current);
+        }
+        return requests;
+    }
+
+    private long maxRequestBytes() {
+        if (maxRequestBytes == 0) {
+            try {
+                JsonData configured = client.cluster().getSettings(g -> g.includeDefaults(true).flatSettings(true))
+                        .defaults().get("http.max_content_length");
+                maxRequestBytes = configured == null ? DEFAULT_MAX_REQUEST_BYTES : bytes(configured.to(String.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the settings of Elasticsearch: " + e.getMessage(), e);
+            }
+        }
+        return maxRequestBytes;
+    }
+
+    /** An Elasticsearch byte size ({@code 100mb}, {@code 5mb}, {@code 1048576b}) in bytes. */
+    static long bytes(String size) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*([kmgtp]?b?)")
+                .matcher(size.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            return DEFAULT_MAX_REQUEST_BYTES;
+        }
+        int power = "bkmgtp".indexOf(m.group(2).isEmpty() ? 'b' : m.group(2).charAt(0));
+        return Long.parseLong(m.group(1)) << (10 * power);
+    }
+
+    /**
+     * One bulk request. Should the cluster still answer 413 Content Too Large (a proxy with a lower
+     * limit), the request is sent again in halves, down to the one document too large for any
+     * request, which goes to the dead letters.
+     */
+    private void send(List<Item> items) {
+        List<PendingWrite> writes = items.stream().map(Item::write).toList();
+        List<BulkResponseItem> answers;
         try {
-            items = client.bulk(bulk(writes).build()).items();
+            answers = client.bulk(bulk(items).build()).items();
         } catch (IOException | RuntimeException e) {
-            if (!tooLarge(e) && !(connectionDropped(e) && clusterAnswers())) {
+            if (!tooLarge(e)) {
                 throw new UncheckedIOException("Elasticsearch bulk write to " + index + " failed: " + e.getMessage(),
                         e instanceof IOException io ? io : new IOException(e));
             }
-            if (writes.size() == 1) {
+            if (items.size() == 1) {
                 PendingWrite w = writes.get(0);
-                deadLetters.reject(w.record().side(), w.record().id(), "Elasticsearch refused the document: larger"
-                        + " than one request may be (HTTP 413, http.max_content_length; the connection was closed)",
-                        mapper.toDocument(w.record()));
+                deadLetters.reject(w.record().side(), w.record().id(), "Elasticsearch cannot take the document:"
+                        + " larger than one request may be (HTTP 413)", mapper.toDocument(w.record()));
                 return;
             }
-            int half = writes.size() / 2;
-            send(writes.subList(0, half));
-            send(writes.subList(half, writes.size()));
+            int half = items.size() / 2;
+            send(items.subList(0, half));
+            send(items.subList(half, items.size()));
             return;
         }
         // outside the try: an item the cluster refuses fails the cycle with its own message, as before
-        applied(writes, items);
-    }
-
-    /**
-     * True when the connection broke while the request was being sent: what a client sees when
-     * Elasticsearch refuses a body above {@code http.max_content_length} and closes the connection
-     * before reading it (the 413 answer is then never read).
-     */
-    static boolean connectionDropped(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            if (t instanceof IOException && (message.contains("Broken pipe") || message.contains("Connection reset"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the cluster answers a small request right now: a broken connection was then about the request. */
-    private boolean clusterAnswers() {
-        // the first try may take a pooled connection that the refusal just closed
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                if (client.ping().value()) {
-                    return true;
-                }
-            } catch (IOException | RuntimeException e) {
-                // tried again below
-            }
-        }
-        return false;
+        applied(writes, answers);
     }
 
     /** True when Elasticsearch answered 413 Content Too Large, however the client reports it. */
@@ -172,11 +225,12 @@ public class ElasticsearchWriter {
         }
     }
 
-    BulkRequest.Builder bulk(List<PendingWrite> writes) {
+    BulkRequest.Builder bulk(List<Item> items) {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
-        for (PendingWrite w : writes) {
+        for (Item item : items) {
+            PendingWrite w = item.write();
             String id = w.record().id().toString();
-            Object doc = mapper.toDocument(w.record());
+            BinaryData doc = BinaryData.of(item.source(), ContentType.APPLICATION_JSON);
             SyncRecord.Stamp stamp = w.replacing() == null ? null : w.replacing().stamp();
             if (stamp == null) {
                 bulk.operations(BulkOperation.of(o -> o.create(c -> c.index(index).id(id).document(doc))));
