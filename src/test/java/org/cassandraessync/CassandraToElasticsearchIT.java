@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;

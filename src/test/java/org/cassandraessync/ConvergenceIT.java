@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.cassandra.CassandraSchema;
 import org.cassandraessync.cassandra.CassandraTable;
@@ -197,7 +197,7 @@ class ConvergenceIT {
     @Test
     void changes_are_read_through_the_storage_attached_index_however_it_was_created() {
         try (TestStores stores = TestStores.fresh("sai")) {
-            CassandraSchema.ensure(stores.cassandra(), stores.settings()); // CREATE INDEX ... USING 'sai'
+            CassandraSchema.ensure(stores.cassandra(), stores.keyspace(), stores.table(), "id", "last_modified", true, 1); // CREATE INDEX ... USING 'sai'
             CassandraTable table = new CassandraTable(stores.cassandra(), stores.keyspace(), stores.table(),
                     "last_modified");
             assertThat(table.hasTimestampIndex()).as("index created with USING 'sai'").isTrue();

@@ -15,7 +15,7 @@ import java.util.UUID;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import net.datafaker.Faker;
-import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.Timestamps;

@@ -15,7 +15,7 @@ import java.util.UUID;
 
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.datastax.oss.driver.api.core.cql.Row;
-import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;

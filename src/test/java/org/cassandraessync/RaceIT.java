@@ -9,8 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.camel.ProducerTemplate;
-import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.pair.SyncPair;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.Timestamps;
@@ -50,12 +49,10 @@ class RaceIT {
                 stores.index(id, Map.of("last_modified", Timestamps.format(T0.plusSeconds(2)),
                         "name", "v3 in elasticsearch"));
 
-                SyncCycle cycle = daemon.cycle();
+                SyncPair cycle = daemon.cycle();
                 cycle.begin();
-                cycle.planWrite(winner, targetAsRead);
-                ProducerTemplate template = daemon.context().createProducerTemplate();
-                template.sendBody("direct:write-elasticsearch", null);
-                cycle.finish();
+                cycle.toElasticsearch(winner, targetAsRead);
+                cycle.commit();
 
                 assertThat(cycle.lastCycle().conflicts()).isEqualTo(1);
                 assertThat(cycle.lastCycle().writtenElasticsearch()).isZero();
@@ -90,11 +87,10 @@ class RaceIT {
                 // the writer, between the sync's read and its write (its write time is later)
                 stores.cql(insert, id, T0.plusSeconds(2), "v3 in cassandra");
 
-                SyncCycle cycle = daemon.cycle();
+                SyncPair cycle = daemon.cycle();
                 cycle.begin();
-                cycle.planWrite(winner, targetAsRead);
-                daemon.context().createProducerTemplate().sendBody("direct:write-cassandra", null);
-                cycle.finish();
+                cycle.toCassandra(winner, targetAsRead);
+                cycle.commit();
 
                 assertThat(stores.cassandraRow(id).orElseThrow().getString("name")).isEqualTo("v3 in cassandra");
             }
@@ -127,11 +123,10 @@ class RaceIT {
                 stores.cql("UPDATE " + stores.qualifiedTable() + " USING TIMESTAMP " + (writeTime + 1_000_000)
                         + " SET last_modified = ?, name = ? WHERE id = ?", now.plusSeconds(30), "v3 in cassandra", id);
 
-                SyncCycle cycle = daemon.cycle();
+                SyncPair cycle = daemon.cycle();
                 cycle.begin();
-                cycle.planWrite(winner, targetAsRead);
-                daemon.context().createProducerTemplate().sendBody("direct:write-cassandra", null);
-                cycle.finish();
+                cycle.toCassandra(winner, targetAsRead);
+                cycle.commit();
 
                 assertThat(cycle.lastCycle().conflicts()).isEqualTo(1);
                 assertThat(stores.cassandraRow(id).orElseThrow().getString("name")).isEqualTo("v3 in cassandra");

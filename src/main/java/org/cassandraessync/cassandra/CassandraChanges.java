@@ -11,9 +11,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import org.cassandraessync.cycle.SyncCycle;
-import org.cassandraessync.cycle.SyncWindow;
+import org.cassandraessync.record.KnownVersions;
 import org.cassandraessync.record.PageIterator;
+import org.cassandraessync.record.SyncWindow;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 
@@ -24,7 +24,7 @@ import org.cassandraessync.record.SyncRecord;
  * checkpoint), or a table without that index (e.g. Cassandra 4), reads the whole table instead,
  * still page by page. The driver pages the result itself; only one page is held at a time.
  * The range query selects only the id, timestamp and write time: rows whose version is already in
- * sync (re-read by each cycle's overlap, see {@link org.cassandraessync.cycle.SyncedVersions}) cost
+ * sync (re-read by each cycle's overlap, see {@link KnownVersions}) cost
  * no more; the content of the others is read by id ({@link CassandraLookup#read}).
  *
  * <p>Why not camel-cassandraql here: its result strategies load the whole result (ALL) or cut it
@@ -37,25 +37,28 @@ public class CassandraChanges {
     private final CassandraRecordMapper mapper;
     private final CassandraLookup contents;
     private final String idColumn;
-    private final SyncCycle cycle;
+    private final java.util.concurrent.Executor readAhead;
     private final String timestampColumn;
     private final int batchSize;
 
     public CassandraChanges(CqlSession session, CassandraTable table, CassandraRecordMapper mapper,
-            CassandraLookup contents, SyncCycle cycle, String idColumn, String timestampColumn, int batchSize) {
+            CassandraLookup contents, java.util.concurrent.Executor readAhead, String idColumn, String timestampColumn,
+            int batchSize) {
         this.contents = contents;
         this.idColumn = idColumn;
         this.session = session;
         this.table = table;
         this.mapper = mapper;
-        this.cycle = cycle;
+        this.readAhead = readAhead;
         this.timestampColumn = timestampColumn;
         this.batchSize = batchSize;
     }
 
-    /** The changes of the current cycle's Cassandra window, one page of records at a time. */
-    public Iterator<List<SyncRecord>> pages() {
-        SyncWindow window = cycle.window(Side.CASSANDRA);
+    /**
+     * The changes of a cycle's Cassandra window, one page of records at a time; rows that
+     * {@code known} says are in sync already are counted there and skipped.
+     */
+    public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known) {
         boolean byIndex = !window.isFull() && table.hasTimestampIndex();
         String ts = CassandraTable.quoted(timestampColumn);
         // by index: only what tells a version (id, timestamp, write time); the rows' content is read
@@ -72,7 +75,7 @@ public class CassandraChanges {
         // a full scan without the index still only passes on what changed inside the window
         Instant after = window.after();
         Iterator<Row> it = rows.iterator();
-        return new PageIterator<>() {
+        return new PageIterator<>(readAhead) {
             @Override
             protected List<SyncRecord> fetchNext() {
                 if (!it.hasNext()) {
@@ -82,7 +85,7 @@ public class CassandraChanges {
                     List<UUID> changed = new ArrayList<>(batchSize);
                     for (int n = 0; n < batchSize && it.hasNext(); n++) {
                         Row row = it.next();
-                        if (!alreadySynced(row)) {
+                        if (!alreadySynced(row, known)) {
                             changed.add(row.getUuid(0));
                         }
                     }
@@ -107,11 +110,11 @@ public class CassandraChanges {
     }
 
     /** A row (id, timestamp, write time) that is a version already in sync on both stores. */
-    private boolean alreadySynced(Row row) {
+    private static boolean alreadySynced(Row row, KnownVersions known) {
         if (row.isNull(0) || row.isNull(1) || row.isNull(2)) {
             return false;
         }
-        return cycle.alreadySynced(Side.CASSANDRA, row.getUuid(0), row.getInstant(1).toEpochMilli(),
+        return known.alreadySynced(Side.CASSANDRA, row.getUuid(0), row.getInstant(1).toEpochMilli(),
                 SyncRecord.Stamp.cassandra(row.getLong(2)));
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
-import org.cassandraessync.cycle.PendingWrite;
+import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.TimestampRules;

@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.type.DataTypes;
-import org.cassandraessync.config.SyncSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,30 +23,33 @@ public final class CassandraSchema {
     private CassandraSchema() {
     }
 
-    public static void ensure(CqlSession session, SyncSettings s) {
-        String ks = s.cassandraKeyspace();
-        String table = ks + "." + s.cassandraTable();
-        if (s.createSchema()) {
-            execute(session, "CREATE KEYSPACE IF NOT EXISTS " + ks
+    /**
+     * Creates the keyspace, the table and the timestamp index when {@code create} and they are
+     * missing, then checks that the table has the id and timestamp columns the sync needs.
+     */
+    public static void ensure(CqlSession session, String keyspace, String tableName, String idField,
+            String timestampField, boolean create, int replicationFactor) {
+        String table = keyspace + "." + tableName;
+        if (create) {
+            execute(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace
                     + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
-                    + s.cassandraReplicationFactor() + "}");
-            execute(session, "CREATE TABLE IF NOT EXISTS " + table + " (" + s.idField() + " uuid PRIMARY KEY, "
-                    + s.timestampField() + " timestamp)");
-            execute(session, "CREATE INDEX IF NOT EXISTS " + s.cassandraTable() + "_" + s.timestampField()
-                    + "_sai ON " + table + " (" + s.timestampField() + ") USING 'sai'");
+                    + replicationFactor + "}");
+            execute(session, "CREATE TABLE IF NOT EXISTS " + table + " (" + idField + " uuid PRIMARY KEY, "
+                    + timestampField + " timestamp)");
+            execute(session, "CREATE INDEX IF NOT EXISTS " + tableName + "_" + timestampField
+                    + "_sai ON " + table + " (" + timestampField + ") USING 'sai'");
         }
         session.refreshSchema();
-        TableMetadata meta = session.getMetadata().getKeyspace(ks)
-                .flatMap(k -> k.getTable(s.cassandraTable()))
+        TableMetadata meta = session.getMetadata().getKeyspace(keyspace)
+                .flatMap(k -> k.getTable(tableName))
                 .orElseThrow(() -> new IllegalStateException("Cassandra table " + table
-                        + " does not exist (sync.cassandra.keyspace / sync.cassandra.table);"
-                        + " create it or set sync.create-schema=true"));
-        require(meta, s.idField(), "uuid", meta.getPartitionKey().size() == 1
-                && meta.getPartitionKey().get(0).getName().asInternal().equals(s.idField())
+                        + " does not exist (keyspace / table); create it or set create-schema=true"));
+        require(meta, idField, "uuid", meta.getPartitionKey().size() == 1
+                && meta.getPartitionKey().get(0).getName().asInternal().equals(idField)
                 && meta.getPartitionKey().get(0).getType().equals(DataTypes.UUID)
-                && meta.getClusteringColumns().isEmpty(), "sync.id-field");
-        require(meta, s.timestampField(), "timestamp", meta.getColumn(s.timestampField())
-                .map(ColumnMetadata::getType).filter(DataTypes.TIMESTAMP::equals).isPresent(), "sync.timestamp-field");
+                && meta.getClusteringColumns().isEmpty(), "id-field");
+        require(meta, timestampField, "timestamp", meta.getColumn(timestampField)
+                .map(ColumnMetadata::getType).filter(DataTypes.TIMESTAMP::equals).isPresent(), "timestamp-field");
         LOG.info("Cassandra table {} ready ({} columns)", table, meta.getColumns().size());
     }
 

@@ -19,8 +19,8 @@ import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import org.cassandraessync.record.SyncRecord;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import org.cassandraessync.cycle.PendingWrite;
-import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.record.PendingWrite;
+import org.cassandraessync.record.WriteOutcomes;
 import org.cassandraessync.state.DeadLetters;
 
 /**
@@ -45,7 +45,7 @@ public class CassandraWriter {
     private final CqlSession session;
     private final CassandraTable table;
     private final CassandraRecordMapper mapper;
-    private final SyncCycle cycle;
+    private final WriteOutcomes outcomes;
     private final RowLayout layout;
     private final DeadLetters deadLetters;
     private final Semaphore permits;
@@ -56,7 +56,7 @@ public class CassandraWriter {
     private final Map<List<String>, PreparedStatement> inserts = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CassandraWriter(CqlSession session, CassandraTable table, CassandraRecordMapper mapper, RowLayout layout,
-            SyncCycle cycle, DeadLetters deadLetters, int maxInFlight, boolean lightweightTransactions, String idColumn,
+            WriteOutcomes outcomes, DeadLetters deadLetters, int maxInFlight, boolean lightweightTransactions, String idColumn,
             String timestampColumn) {
         this.layout = layout;
         this.lightweightTransactions = lightweightTransactions;
@@ -65,7 +65,7 @@ public class CassandraWriter {
         this.session = session;
         this.table = table;
         this.mapper = mapper;
-        this.cycle = cycle;
+        this.outcomes = outcomes;
         this.deadLetters = deadLetters;
         this.permits = new Semaphore(maxInFlight);
     }
@@ -101,9 +101,9 @@ public class CassandraWriter {
                     .<Void>handle((rs, error) -> {
                         permits.release();
                         if (error == null && !rs.wasApplied()) {
-                            cycle.conflict(w);
+                            outcomes.conflict(w);
                         } else if (error == null) {
-                            cycle.written(w, written);
+                            outcomes.written(w, written);
                         } else if (unwrap(error) instanceof InvalidQueryException invalid) {
                             deadLetters.reject(w.record().side(), w.record().id(),
                                     "Cassandra refused the record: " + invalid.getMessage(), w.record().fields());
@@ -114,7 +114,7 @@ public class CassandraWriter {
                     }));
         }
         // the cycle goes on with the next page; it waits for these before reading the other side and committing
-        cycle.inFlight(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
+        outcomes.inFlight(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
     }
 
     /**

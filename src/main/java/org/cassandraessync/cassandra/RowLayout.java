@@ -114,6 +114,23 @@ public class RowLayout {
     }
 
     /**
+     * The form the fields of a record from Elasticsearch take once written to {@code table} and
+     * read back (see {@link #canonical}); fields without a column stay as they are. A missing
+     * table fails the cycle, not the record.
+     */
+    public org.cassandraessync.record.CanonicalForm canonicalForm(CassandraTable table) {
+        return fields -> {
+            Map<String, DataType> columns = table.columns();
+            for (Map.Entry<String, Object> f : fields.entrySet()) {
+                DataType type = columns.get(f.getKey());
+                if (type != null) {
+                    f.setValue(canonical(f.getKey(), type, f.getValue()));
+                }
+            }
+        };
+    }
+
+    /**
      * Whether writing {@code fields} to a table of {@code columns} needs the overflow column: a
      * field without a column, a value its column cannot hold exactly, or an explicit null (kept
      * only there).

@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
@@ -20,30 +21,86 @@ import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
 /**
- * The connections to both stores, opened once from the validated settings and shared by the Camel
- * components and the beans of the routes; closed when Camel stops.
+ * The connections to both stores, shared by every pair of the daemon (one per Camel context, in
+ * its registry as {@value #BEAN}). They open on first use, not at startup: a daemon whose store is
+ * down starts, each cycle that needs the store fails with the reason, and the first cycle after
+ * the store is back connects. Closed when Camel stops.
  */
 public final class StoreClients implements Service {
 
-    private final CqlSession cassandra;
-    private final RestClient elasticsearchRest;
-    private final ElasticsearchClient elasticsearch;
+    public static final String BEAN = "cassandraEsSyncStores";
+    /** A failed connection attempt is not repeated within this time: pairs failing together try once. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
-    private StoreClients(CqlSession cassandra, RestClient elasticsearchRest) {
-        this.cassandra = cassandra;
-        this.elasticsearchRest = elasticsearchRest;
-        this.elasticsearch = new ElasticsearchClient(new RestClientTransport(elasticsearchRest,
-                new JacksonJsonpMapper(org.cassandraessync.record.Json.newMapper())));
+    private final SyncSettings settings;
+    private CqlSession cassandra;
+    private RestClient elasticsearchRest;
+    private ElasticsearchClient elasticsearch;
+    private RuntimeException lastCassandraFailure;
+    private long lastCassandraAttemptNanos;
+
+    public StoreClients(SyncSettings settings) {
+        this.settings = settings;
     }
 
-    public static StoreClients connect(SyncSettings s) {
-        RestClient rest = elasticsearchRestClient(s);
-        try {
-            return new StoreClients(cassandraSession(s), rest);
-        } catch (RuntimeException e) {
-            closeQuietly(rest);
-            throw e;
+    /**
+     * The context's shared connections, created (from its {@code sync.*} properties, validated:
+     * {@link InvalidConfigurationException} naming the keys) on the first call.
+     */
+    public static StoreClients shared(CamelContext context) {
+        synchronized (StoreClients.class) {
+            StoreClients clients = context.getRegistry().lookupByNameAndType(BEAN, StoreClients.class);
+            if (clients == null) {
+                clients = new StoreClients(SyncSettings.from(context.getPropertiesComponent()::resolveProperty));
+                context.getRegistry().bind(BEAN, StoreClients.class, clients);
+                try {
+                    context.addService(clients, true, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return clients;
         }
+    }
+
+    /** Connections opened now (for tools and tests that need the stores at once). */
+    public static StoreClients connect(SyncSettings settings) {
+        StoreClients clients = new StoreClients(settings);
+        clients.cassandra();
+        clients.elasticsearch();
+        return clients;
+    }
+
+    public SyncSettings settings() {
+        return settings;
+    }
+
+    /** The Cassandra session, connecting first when needed. */
+    public synchronized CqlSession cassandra() {
+        if (cassandra == null) {
+            if (lastCassandraFailure != null && System.nanoTime() - lastCassandraAttemptNanos < RETRY_AFTER.toNanos()) {
+                throw lastCassandraFailure;
+            }
+            lastCassandraAttemptNanos = System.nanoTime();
+            try {
+                cassandra = cassandraSession(settings);
+                lastCassandraFailure = null;
+            } catch (RuntimeException e) {
+                lastCassandraFailure = e;
+                throw e;
+            }
+        }
+        return cassandra;
+    }
+
+    /** The Elasticsearch client (it connects per request). */
+    public synchronized ElasticsearchClient elasticsearch() {
+        if (elasticsearch == null) {
+            elasticsearchRest = elasticsearchRestClient(settings);
+            elasticsearch = new ElasticsearchClient(new RestClientTransport(elasticsearchRest,
+                    new JacksonJsonpMapper(org.cassandraessync.record.Json.newMapper())));
+        }
+        return elasticsearch;
     }
 
     private static CqlSession cassandraSession(SyncSettings s) {
@@ -84,28 +141,23 @@ public final class StoreClients implements Service {
         return "https".equals(u.getScheme()) ? 443 : 9200;
     }
 
-    public CqlSession cassandra() {
-        return cassandra;
-    }
-
-    public RestClient elasticsearchRest() {
-        return elasticsearchRest;
-    }
-
-    public ElasticsearchClient elasticsearch() {
-        return elasticsearch;
-    }
-
     @Override
     public void start() {
-        // connected on construction: a daemon that cannot reach its stores fails at startup
+        // connections open on first use
     }
 
     /** Closes both connections; safe to call more than once. */
     @Override
-    public void stop() {
-        cassandra.close();
-        closeQuietly(elasticsearchRest);
+    public synchronized void stop() {
+        if (cassandra != null) {
+            cassandra.close();
+            cassandra = null;
+        }
+        if (elasticsearchRest != null) {
+            closeQuietly(elasticsearchRest);
+            elasticsearchRest = null;
+            elasticsearch = null;
+        }
     }
 
     private static void closeQuietly(RestClient rest) {

@@ -4,405 +4,185 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
+import java.util.UUID;
+import java.util.function.Predicate;
 
-import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
+import org.cassandraessync.record.KnownVersions;
+import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.record.SyncWindow;
+import org.cassandraessync.record.WriteOutcomes;
 import org.cassandraessync.state.CheckpointStore;
 import org.cassandraessync.state.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Book-keeping of the running cycle: the window of changes each side is read in (from the
- * checkpoints), the winners waiting to be written, the counters and the one summary line, the
- * checkpoint commit at the end, and the back-off after failed cycles. Cycles never overlap (the
- * Quartz trigger is stateful), so one instance serves every cycle of a table/index pair.
+ * The cycles of one table/index pair, start to end: the windows read (from the checkpoints), the
+ * versions already in sync, the writes in flight, the counters and the one summary line, the
+ * checkpoint commit, and the back-off after failures. Cycles of a pair never overlap (its Quartz
+ * trigger is stateful); each pair has its own instance.
  */
-public class SyncCycle {
+public class SyncCycle implements KnownVersions, WriteOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCycle.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-    private static final Duration DECISION_TIMEOUT = Duration.ofMinutes(1);
-
-    private final CheckpointStore checkpoints;
-    private final DeadLetters deadLetters;
-    private final Duration overlap;
-    private final Duration period;
-    private final Clock clock;
     /** Per store; about 150 bytes each, so at most ~30 MB of heap. */
     static final int SYNCED_VERSIONS_REMEMBERED = 100_000;
+
+    private final String pair;
+    private final CheckpointStore checkpoints;
+    private final DeadLetters deadLetters;
+    private final Clock clock;
+    private final CycleWindows windows;
+    private final Backoff backoff;
+    private final CycleCounters counters = new CycleCounters();
+    private final WritesInFlight writes = new WritesInFlight();
     private final SyncedVersions synced = new SyncedVersions(SYNCED_VERSIONS_REMEMBERED);
-
-    private final AtomicLong cycles = new AtomicLong();
-    private final ConcurrentLinkedQueue<PendingWrite> toCassandra = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<PendingWrite> toElasticsearch = new ConcurrentLinkedQueue<>();
-    private final Counts current = new Counts();
-    private final Counts total = new Counts();
-    private final Map<Side, SyncWindow> windows = new EnumMap<>(Side.class);
-    private final Map<Side, Instant> holdBack = new EnumMap<>(Side.class);
-    private final Map<Side, BooleanSupplier> emptiness = new EnumMap<>(Side.class);
-    private final java.util.Set<Side> emptyAtStart = java.util.EnumSet.noneOf(Side.class);
-    private final AtomicLong decisions = new AtomicLong();
-    private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
-    private long expectedDecisions;
-    private volatile long startNanos;
-    /** When the Elasticsearch side started being read: the Cassandra side (and its writes) took until then. */
-    private volatile long elasticsearchStartNanos;
     private volatile long rejectedAtStart;
+    /** When the Elasticsearch side started being read: the Cassandra side (and its writes) took until then. */
+    private volatile long elasticsearchStartMillis;
     private volatile CycleSummary last;
-    private volatile int consecutiveFailures;
-    private volatile Instant notBefore = Instant.MIN;
 
-    public SyncCycle(CheckpointStore checkpoints, DeadLetters deadLetters, Duration overlap, Duration period,
-            Clock clock) {
+    public SyncCycle(String pair, CheckpointStore checkpoints, DeadLetters deadLetters, Duration overlap,
+            Duration period, Clock clock) {
+        this.pair = pair;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
-        this.overlap = overlap;
-        this.period = period;
         this.clock = clock;
+        this.windows = new CycleWindows(overlap);
+        this.backoff = new Backoff(period);
     }
 
-    /** Counters of one cycle (or, in {@link #totals()}, since start). */
-    static final class Counts {
-        final AtomicLong readCassandra = new AtomicLong();
-        final AtomicLong readElasticsearch = new AtomicLong();
-        final AtomicLong writtenCassandra = new AtomicLong();
-        final AtomicLong writtenElasticsearch = new AtomicLong();
-        final AtomicLong unchanged = new AtomicLong();
-        final AtomicLong conflicts = new AtomicLong();
-        final AtomicLong rejected = new AtomicLong();
-
-        void reset() {
-            for (AtomicLong c : List.of(readCassandra, readElasticsearch, writtenCassandra, writtenElasticsearch,
-                    unchanged, conflicts, rejected)) {
-                c.set(0);
-            }
-        }
+    /** False while backing off after failed cycles. */
+    public boolean due() {
+        return backoff.allows(clock.instant());
     }
 
     /**
-     * What one cycle did. {@code unchanged} counts records read that both stores already held in the
-     * same version (nothing written: this is where echoes would show); {@code conflicts} counts
-     * writes refused because the target changed after it was read (retried next cycle).
+     * Starts a cycle: its windows from the checkpoints ({@link CycleWindows#open}; {@code empty}
+     * tells whether a store holds no record at all, and may fail: the side is then read in full).
      */
-    public record CycleSummary(long cycle, long readCassandra, long writtenElasticsearch, long readElasticsearch,
-            long writtenCassandra, long unchanged, long conflicts, long rejected, long millis, boolean failed) {
-    }
-
-    /** Starts a cycle, or answers false while backing off after failures. */
-    public boolean begin() {
-        Instant now = clock.instant();
-        if (now.isBefore(notBefore)) {
-            return false;
-        }
-        settleStragglers();
-        cycles.incrementAndGet();
-        toCassandra.clear();
-        toElasticsearch.clear();
-        current.reset();
-        holdBack.clear();
+    public void begin(Predicate<Side> empty) {
+        writes.settle();
+        counters.started();
+        elasticsearchStartMillis = -1;
         rejectedAtStart = deadLetters.count();
-        startNanos = System.nanoTime();
-        elasticsearchStartNanos = 0;
-        Map<Side, Instant> marks = checkpoints.load();
-        emptyAtStart.clear();
-        for (Side side : Side.values()) {
-            Instant mark = marks.get(side);
-            boolean empty = mark == null && isEmpty(side);
-            if (empty) {
-                emptyAtStart.add(side);
+        windows.open(clock.instant(), checkpoints.load(), side -> {
+            try {
+                return empty.test(side);
+            } catch (RuntimeException e) {
+                return false;
             }
-            Instant after = mark != null ? mark.minus(overlap) : empty ? now.minus(overlap) : null;
-            windows.put(side, new SyncWindow(after, now));
-        }
-        return true;
-    }
-
-    /**
-     * How to tell that a store holds no record at all. Without a checkpoint a side is read in full,
-     * except when it is empty as the cycle begins: then only what arrives from now on (minus the
-     * overlap) is read, and the copies this first cycle writes into it are not read back.
-     */
-    public void emptyWhen(Side side, BooleanSupplier empty) {
-        emptiness.put(side, empty);
-    }
-
-    /**
-     * True when {@code side} held no record as this cycle began (its first cycle): whatever it holds
-     * now was written during the cycle, so a page needs no look-up there; the writes are
-     * conditional (create / IF NOT EXISTS / write time) against anything written meanwhile.
-     */
-    public boolean wasEmptyAtStart(Side side) {
-        return emptyAtStart.contains(side);
-    }
-
-    private boolean isEmpty(Side side) {
-        try {
-            return emptiness.getOrDefault(side, () -> false).getAsBoolean();
-        } catch (RuntimeException e) {
-            return false; // unknown: read in full
-        }
+        });
     }
 
     public SyncWindow window(Side side) {
-        if (side == Side.ELASTICSEARCH && elasticsearchStartNanos == 0) {
-            elasticsearchStartNanos = System.nanoTime();
+        if (side == Side.ELASTICSEARCH && elasticsearchStartMillis < 0) {
+            elasticsearchStartMillis = counters.millis();
         }
-        return windows.get(side);
+        return windows.window(side);
     }
 
-    /**
-     * Counts a page of changes read from one side and passes it on; the page's ids are the
-     * decisions {@link #awaitDecisions} then waits for.
-     */
+    public boolean wasEmptyAtStart(Side side) {
+        return windows.wasEmptyAtStart(side);
+    }
+
+    /** Counts a page of changes read from one side; answers the records still to be decided. */
     public List<SyncRecord> pageRead(List<SyncRecord> page) {
         List<SyncRecord> toDecide = new ArrayList<>(page.size());
         for (SyncRecord r : page) {
             boolean known = synced.alreadySynced(r);
-            countRead(r.side(), known);
+            counters.read(r.side(), known);
             if (!known) {
                 toDecide.add(r);
             }
         }
-        synchronized (decisions) {
-            expectedDecisions = toDecide.stream().map(SyncRecord::id).distinct().count();
-            decisions.set(0);
-        }
         return toDecide;
     }
 
-    /**
-     * True when this copy (known by its metadata only) is one already in sync on both stores: the
-     * reader then does not even fetch its content. Counted as read and unchanged.
-     */
-    public boolean alreadySynced(Side side, java.util.UUID id, long lastModifiedMillis, SyncRecord.Stamp stamp) {
+    /** A copy known by its metadata only that is already in sync: counted as read and unchanged. */
+    @Override
+    public boolean alreadySynced(Side side, UUID id, long lastModifiedMillis, SyncRecord.Stamp stamp) {
         if (!synced.alreadySynced(side, id, lastModifiedMillis, stamp)) {
             return false;
         }
-        countRead(side, true);
+        counters.read(side, true);
         return true;
     }
 
-    /** One record read from {@code side}; {@code unchanged} when it is a version already in sync. */
-    private void countRead(Side side, boolean unchanged) {
-        counter(current, side, true).incrementAndGet();
-        counter(total, side, true).incrementAndGet();
-        if (unchanged) {
-            current.unchanged.incrementAndGet();
-            total.unchanged.incrementAndGet();
-        }
-    }
-
-    /** Queues the winning version for the side that lacks it, with the copy it replaces there. */
-    public void planWrite(@Body SyncRecord winner, @ExchangeProperty("syncReplacing") SyncRecord replacing) {
-        (winner.side() == Side.CASSANDRA ? toElasticsearch : toCassandra).add(new PendingWrite(winner, replacing));
-        decided();
-    }
-
     /** Both stores already hold the same version: nothing to write. */
-    public void unchanged(@Body SyncRecord copy, @ExchangeProperty("syncReplacing") SyncRecord otherCopy) {
+    public void unchanged(SyncRecord copy, SyncRecord otherCopy) {
         synced.remember(copy);
         if (otherCopy != null) {
             synced.remember(otherCopy);
         }
-        current.unchanged.incrementAndGet();
-        total.unchanged.incrementAndGet();
-        decided();
+        counters.unchanged();
     }
 
-    private void decided() {
-        synchronized (decisions) {
-            decisions.incrementAndGet();
-            decisions.notifyAll();
-        }
-    }
-
-    /**
-     * Waits until the aggregator (which hands completed groups to its own thread) has decided every
-     * record of the current page, so that the writes that follow see all of them.
-     */
-    public void awaitDecisions() throws InterruptedException {
-        long deadline = System.nanoTime() + DECISION_TIMEOUT.toNanos();
-        synchronized (decisions) {
-            while (decisions.get() < expectedDecisions) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException("the newest-wins aggregation decided " + decisions.get() + " of "
-                            + expectedDecisions + " records of a page within " + DECISION_TIMEOUT.toSeconds() + " s");
-                }
-                decisions.wait(Math.max(1, left / 1_000_000));
-            }
-        }
-    }
-
-    /** The queued writes for one target side, handed over once. */
-    public List<PendingWrite> drainWritesTo(String target) {
-        ConcurrentLinkedQueue<PendingWrite> queue = "cassandra".equals(target) ? toCassandra : toElasticsearch;
-        List<PendingWrite> out = new ArrayList<>(queue.size());
-        for (PendingWrite w = queue.poll(); w != null; w = queue.poll()) {
-            out.add(w);
-        }
-        return out;
-    }
-
-    /**
-     * The write landed; {@code stamp} is the one the target store gave the new copy (null when
-     * unknown), so that reading that copy back needs no decision.
-     */
+    @Override
     public void written(PendingWrite write, SyncRecord.Stamp stamp) {
         SyncRecord record = write.record();
         synced.remember(record);
         synced.remember(write.target(), record.id(), record.lastModified(), stamp);
-        counter(current, write.target(), false).incrementAndGet();
-        counter(total, write.target(), false).incrementAndGet();
+        counters.written(write.target());
     }
 
-    /**
-     * The target changed after it was read: the write was refused. The source's checkpoint stays
-     * before this version so the next cycle reads it again and decides against the new target.
-     */
-    public synchronized void conflict(PendingWrite write) {
+    /** The source's checkpoint stays before this version so the next cycle decides it again. */
+    @Override
+    public void conflict(PendingWrite write) {
         synced.forget(write.record().id());
-        current.conflicts.incrementAndGet();
-        total.conflicts.incrementAndGet();
-        Side source = write.record().side();
-        Instant at = write.record().lastModified();
-        holdBack.merge(source, at, (a, b) -> a.isBefore(b) ? a : b);
+        counters.conflict();
+        windows.holdBack(write.record().side(), write.record().lastModified());
     }
 
-    /**
-     * A page's writes, still running: the cycle goes on reading the next page meanwhile. A write
-     * that already failed fails the cycle here, at the next page.
-     */
-    public void inFlight(CompletableFuture<?> writes) {
-        boolean failed;
-        synchronized (inFlight) {
-            inFlight.removeIf(f -> f.isDone() && !f.isCompletedExceptionally());
-            failed = !inFlight.isEmpty() && inFlight.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
-            inFlight.add(writes);
-        }
-        if (failed) {
-            awaitWrites();
-        }
+    @Override
+    public void inFlight(java.util.concurrent.CompletableFuture<?> running) {
+        writes.add(running);
     }
 
     /** Waits for every write in flight; the first that failed fails the cycle. */
     public void awaitWrites() {
-        List<CompletableFuture<?>> writes;
-        synchronized (inFlight) {
-            writes = new ArrayList<>(inFlight);
-            inFlight.clear();
-        }
-        RuntimeException first = null;
-        for (CompletableFuture<?> f : writes) {
-            try {
-                f.join();
-            } catch (CompletionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException r ? r : e;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        writes.awaitAll();
     }
 
-    /** Writes a failed cycle left running end (their own timeouts bound this) before the next cycle. */
-    private void settleStragglers() {
-        List<CompletableFuture<?>> writes;
-        synchronized (inFlight) {
-            writes = new ArrayList<>(inFlight);
-            inFlight.clear();
-        }
-        for (CompletableFuture<?> f : writes) {
-            try {
-                f.get(1, TimeUnit.MINUTES);
-            } catch (Exception e) {
-                // the failed cycle was already reported; its records are read again
-            }
-        }
-    }
-
-    /** Waits for the writes still in flight, then commits the checkpoints and logs the summary line. */
-    public void finish() {
-        awaitWrites();
-        commit();
-    }
-
-    private synchronized void commit() {
-        Map<Side, Instant> marks = new EnumMap<>(Side.class);
-        for (Side side : Side.values()) {
-            Instant until = windows.get(side).until();
-            Instant held = holdBack.get(side);
-            marks.put(side, held != null && held.isBefore(until.plusMillis(1)) ? held.minusMillis(1) : until);
-        }
-        checkpoints.save(marks);
-        consecutiveFailures = 0;
-        notBefore = Instant.MIN;
-        long rejected = deadLetters.count() - rejectedAtStart;
-        current.rejected.set(rejected);
-        total.rejected.addAndGet(rejected);
-        last = summary(current, false);
-        long cassandraSide = elasticsearchStartNanos == 0 ? last.millis()
-                : (elasticsearchStartNanos - startNanos) / 1_000_000;
-        LOG.info("Cycle {}: cassandra→elasticsearch read {} written {} | elasticsearch→cassandra read {} written {}"
+    /** Waits for the writes still in flight, then commits both checkpoints and logs the summary line. */
+    public void commit() {
+        writes.awaitAll();
+        checkpoints.save(windows.watermarks());
+        backoff.succeeded();
+        counters.rejected(deadLetters.count() - rejectedAtStart);
+        last = counters.cycle(false);
+        long cassandraSide = elasticsearchStartMillis < 0 ? last.millis() : elasticsearchStartMillis;
+        LOG.info("{} cycle {}: cassandra→elasticsearch read {} written {} | elasticsearch→cassandra read {} written {}"
                 + " | unchanged {} | conflicts {} | rejected {} | {} ms (Cassandra side {} ms, Elasticsearch side {} ms)",
-                last.cycle(), last.readCassandra(), last.writtenElasticsearch(), last.readElasticsearch(),
+                pair, last.cycle(), last.readCassandra(), last.writtenElasticsearch(), last.readElasticsearch(),
                 last.writtenCassandra(), last.unchanged(), last.conflicts(), last.rejected(), last.millis(),
                 cassandraSide, last.millis() - cassandraSide);
     }
 
     /**
      * One line per failed cycle; nothing is committed, so the next cycle reads the same changes
-     * again. Cycles are skipped for a back-off that doubles with each failure, up to one minute.
+     * again, after the back-off.
      */
     public void failed(Exception cause) {
-        last = summary(current, true);
-        consecutiveFailures++;
-        long factor = 1L << Math.min(consecutiveFailures - 1, 16);
-        Duration backoff = period.multipliedBy(factor);
-        if (backoff.compareTo(MAX_BACKOFF) > 0) {
-            backoff = MAX_BACKOFF;
-        }
-        notBefore = clock.instant().plus(backoff);
-        LOG.warn("Cycle {} failed after {} ms, retrying in {} s: {}", last.cycle(), last.millis(),
-                backoff.toMillis() / 1000.0, rootMessage(cause));
+        last = counters.cycle(true);
+        Duration pause = backoff.failed(clock.instant());
+        LOG.warn("{} cycle {} failed after {} ms, retrying in {} s: {}", pair, last.cycle(), last.millis(),
+                pause.toMillis() / 1000.0, rootMessage(cause));
     }
 
+    /** The summary of the last finished cycle, or null before the first one. */
     public CycleSummary lastCycle() {
         return last;
     }
 
     public CycleSummary totals() {
-        return summary(total, false);
+        return counters.totals();
     }
 
-    private CycleSummary summary(Counts c, boolean failed) {
-        return new CycleSummary(cycles.get(), c.readCassandra.get(), c.writtenElasticsearch.get(),
-                c.readElasticsearch.get(), c.writtenCassandra.get(), c.unchanged.get(), c.conflicts.get(),
-                c.rejected.get(), (System.nanoTime() - startNanos) / 1_000_000, failed);
-    }
-
-    private static AtomicLong counter(Counts c, Side side, boolean read) {
-        if (side == Side.CASSANDRA) {
-            return read ? c.readCassandra : c.writtenCassandra;
-        }
-        return read ? c.readElasticsearch : c.writtenElasticsearch;
-    }
-
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         if (e == null) {
             return "unknown error";
         }

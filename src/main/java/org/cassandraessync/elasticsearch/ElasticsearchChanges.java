@@ -14,8 +14,8 @@ import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import org.cassandraessync.cycle.SyncCycle;
-import org.cassandraessync.cycle.SyncWindow;
+import org.cassandraessync.record.SyncWindow;
+import org.cassandraessync.record.KnownVersions;
 import org.cassandraessync.record.PageIterator;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
@@ -24,7 +24,7 @@ import org.cassandraessync.record.Timestamps;
 /**
  * Reads the Elasticsearch side of a cycle's window in pages of {@code sync.batch-size} documents:
  * while most documents read are versions already in sync (see
- * {@link org.cassandraessync.cycle.SyncedVersions}: what a cycle re-reads in its overlap, or reads
+ * {@link KnownVersions}: what a cycle re-reads in its overlap, or reads
  * back after copying it), only their metadata (id, timestamp, sequence number), then the content of
  * the others by one multi-get; while most are new versions, the content with the search itself.
  * The search is a range query on the timestamp field inside a point-in-time, sorted by timestamp then
@@ -42,17 +42,17 @@ public class ElasticsearchChanges {
     private final ElasticsearchClient client;
     private final ElasticsearchLookup documents;
     private final ElasticsearchRecordMapper mapper;
-    private final SyncCycle cycle;
+    private final java.util.concurrent.Executor readAhead;
     private final String index;
     private final String timestampField;
     private final int batchSize;
 
     public ElasticsearchChanges(ElasticsearchClient client, ElasticsearchLookup documents,
-            ElasticsearchRecordMapper mapper, SyncCycle cycle, String index, String timestampField, int batchSize) {
+            ElasticsearchRecordMapper mapper, java.util.concurrent.Executor readAhead, String index, String timestampField, int batchSize) {
         this.client = client;
         this.documents = documents;
         this.mapper = mapper;
-        this.cycle = cycle;
+        this.readAhead = readAhead;
         this.index = index;
         this.timestampField = timestampField;
         this.batchSize = batchSize;
@@ -67,14 +67,16 @@ public class ElasticsearchChanges {
         }
     }
 
-    /** The changes of the current cycle's Elasticsearch window, one page of records at a time. */
-    public Iterator<List<SyncRecord>> pages() {
-        SyncWindow window = cycle.window(Side.ELASTICSEARCH);
+    /**
+     * The changes of a cycle's Elasticsearch window, one page of records at a time; documents that
+     * {@code known} says are in sync already are counted there and skipped.
+     */
+    public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known) {
         Query query = window.isFull()
                 ? Query.of(q -> q.matchAll(m -> m))
                 : Query.of(q -> q.range(r -> r.date(d -> d.field(timestampField)
                         .gt(Timestamps.format(window.after())))));
-        return new PageIterator<>() {
+        return new PageIterator<>(readAhead) {
             private String pit;
             private List<FieldValue> searchAfter;
             private boolean exhausted;
@@ -160,7 +162,7 @@ public class ElasticsearchChanges {
                 } catch (IllegalArgumentException e) {
                     return false; // read in full, then reported by the mapper
                 }
-                return cycle.alreadySynced(Side.ELASTICSEARCH, id, hit.sort().get(0).longValue(),
+                return known.alreadySynced(Side.ELASTICSEARCH, id, hit.sort().get(0).longValue(),
                         SyncRecord.Stamp.elasticsearch(hit.seqNo(), hit.primaryTerm()));
             }
 

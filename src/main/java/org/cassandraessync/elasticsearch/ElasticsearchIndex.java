@@ -6,7 +6,6 @@ import java.util.Map;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.mapping.Property;
-import org.cassandraessync.config.SyncSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,26 +20,26 @@ public final class ElasticsearchIndex {
     private ElasticsearchIndex() {
     }
 
-    public static void ensure(ElasticsearchClient client, SyncSettings s) {
-        String index = s.elasticsearchIndex();
+    /** Creates the index when {@code create} and it is missing; checks that the timestamp field is a date. */
+    public static void ensure(ElasticsearchClient client, String index, String timestampField, boolean create) {
         try {
             boolean exists = client.indices().exists(e -> e.index(index)).value();
-            if (!exists && s.createSchema()) {
+            if (!exists && create) {
                 client.indices().create(c -> c.index(index)
-                        .mappings(m -> m.properties(s.timestampField(), p -> p.date(d -> d))));
+                        .mappings(m -> m.properties(timestampField, p -> p.date(d -> d))));
                 LOG.info("Created Elasticsearch index {}", index);
             } else if (!exists) {
                 throw new IllegalStateException("Elasticsearch index " + index
-                        + " does not exist (sync.elasticsearch.index); create it or set sync.create-schema=true");
+                        + " does not exist (index); create it or set create-schema=true");
             }
-            Property ts = properties(client, index).get(s.timestampField());
+            Property ts = properties(client, index).get(timestampField);
             if (ts != null && !ts.isDate() && !ts.isDateNanos()) {
-                throw new IllegalStateException("Elasticsearch index " + index + " maps '" + s.timestampField()
-                        + "' as " + ts._kind().jsonValue() + "; it must be a date (sync.timestamp-field)");
+                throw new IllegalStateException("Elasticsearch index " + index + " maps '" + timestampField
+                        + "' as " + ts._kind().jsonValue() + "; it must be a date (timestamp-field)");
             }
             LOG.info("Elasticsearch index {} ready", index);
         } catch (IOException e) {
-            throw new UncheckedIOException("Elasticsearch at " + s.elasticsearchHosts() + " unreachable: " + e.getMessage(), e);
+            throw new UncheckedIOException("Elasticsearch unreachable: " + e.getMessage(), e);
         }
     }
 

@@ -7,9 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import com.datastax.oss.driver.api.core.type.DataType;
-import org.cassandraessync.cassandra.CassandraTable;
-import org.cassandraessync.cassandra.RowLayout;
+import org.cassandraessync.record.CanonicalForm;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.TimestampRules;
@@ -18,27 +16,25 @@ import org.cassandraessync.state.DeadLetters;
 
 /**
  * Normalizes Elasticsearch documents to {@link SyncRecord}s and records to documents. The
- * document {@code _id} is the record's UUID. A field that maps to a Cassandra column is read as
- * that column's type and kept in its canonical form (so the same value on both sides compares
- * equal and writes back exactly); other fields travel as they are. A document that cannot be
+ * document {@code _id} is the record's UUID. Field values are put in the form they have when read
+ * back from Cassandra ({@link CanonicalForm}: a field that maps to a column is read as that
+ * column's type), so the same value on both sides compares equal and writes back exactly. A document that cannot be
  * synced goes to the dead letters with its reason.
  */
 public class ElasticsearchRecordMapper {
 
     private final String idField;
     private final String timestampField;
-    private final CassandraTable table;
-    private final RowLayout layout;
+    private final CanonicalForm canonical;
     private final DeadLetters deadLetters;
     private final Duration maxClockSkew;
     private final Clock clock;
 
-    public ElasticsearchRecordMapper(String idField, String timestampField, CassandraTable table, RowLayout layout,
+    public ElasticsearchRecordMapper(String idField, String timestampField, CanonicalForm canonical,
             DeadLetters deadLetters, Duration maxClockSkew, Clock clock) {
-        this.layout = layout;
         this.idField = idField;
         this.timestampField = timestampField;
-        this.table = table;
+        this.canonical = canonical;
         this.deadLetters = deadLetters;
         this.maxClockSkew = maxClockSkew;
         this.clock = clock;
@@ -55,7 +51,6 @@ public class ElasticsearchRecordMapper {
         fields.remove(idField);
         UUID id;
         Instant lastModified;
-        Map<String, DataType> columns = table.columns(); // a missing table fails the cycle, not this record
         try {
             id = uuid(docId);
             if (rawTimestamp == null) {
@@ -67,12 +62,7 @@ public class ElasticsearchRecordMapper {
                 throw new IllegalArgumentException(future);
             }
             // each value in the form it has when read back from Cassandra, so that copies compare equal
-            for (Map.Entry<String, Object> f : fields.entrySet()) {
-                DataType type = columns.get(f.getKey());
-                if (type != null) {
-                    f.setValue(layout.canonical(f.getKey(), type, f.getValue()));
-                }
-            }
+            canonical.apply(fields);
         } catch (IllegalArgumentException e) {
             deadLetters.reject(Side.ELASTICSEARCH, docId, e.getMessage(), source);
             return null;

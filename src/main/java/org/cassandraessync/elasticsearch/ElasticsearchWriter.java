@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import org.cassandraessync.cycle.PendingWrite;
-import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.record.PendingWrite;
+import org.cassandraessync.record.WriteOutcomes;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.state.DeadLetters;
 
@@ -39,7 +39,7 @@ import org.cassandraessync.state.DeadLetters;
 public class ElasticsearchWriter {
 
     private final ElasticsearchRecordMapper mapper;
-    private final SyncCycle cycle;
+    private final WriteOutcomes outcomes;
     private final DeadLetters deadLetters;
     private final String index;
 
@@ -56,20 +56,20 @@ public class ElasticsearchWriter {
      *        cycle reads and decides the next page while the previous pages are being indexed
      */
     public ElasticsearchWriter(ElasticsearchClient client, ObjectMapper json, ElasticsearchRecordMapper mapper,
-            SyncCycle cycle, DeadLetters deadLetters, String index, ExecutorService senders, int maxInFlight) {
+            WriteOutcomes outcomes, DeadLetters deadLetters, String index, ExecutorService senders, int maxInFlight) {
         this.client = client;
         this.json = json;
         this.senders = senders;
         this.permits = new Semaphore(maxInFlight);
         this.mapper = mapper;
-        this.cycle = cycle;
+        this.outcomes = outcomes;
         this.deadLetters = deadLetters;
         this.index = index;
     }
 
     /**
      * Sends the page's winners in one bulk request and returns: the cycle waits for the response
-     * ({@link SyncCycle#awaitWrites}) before it reads Elasticsearch and before it commits. Every item
+     * ({@link WriteOutcomes#inFlight}) before it reads Elasticsearch and before it commits. Every item
      * of the response is accounted for.
      */
     public void write(List<PendingWrite> writes) {
@@ -79,7 +79,7 @@ public class ElasticsearchWriter {
         wroteSinceRefresh = true;
         permits.acquireUninterruptibly();
         try {
-            cycle.inFlight(CompletableFuture.runAsync(() -> {
+            outcomes.inFlight(CompletableFuture.runAsync(() -> {
                 try {
                     requests(writes).forEach(this::send);
                 } finally {
@@ -252,10 +252,10 @@ public class ElasticsearchWriter {
             BulkResponseItem item = items.get(i);
             PendingWrite w = writes.get(i);
             if (item.error() == null) {
-                cycle.written(w, item.seqNo() == null || item.primaryTerm() == null ? null
+                outcomes.written(w, item.seqNo() == null || item.primaryTerm() == null ? null
                         : SyncRecord.Stamp.elasticsearch(item.seqNo(), item.primaryTerm()));
             } else if (item.status() == 409) {
-                cycle.conflict(w);
+                outcomes.conflict(w);
             } else if (item.status() != 400) {
                 throw new IllegalStateException("Elasticsearch refused a bulk write (" + item.status() + " "
                         + item.error().type() + "): " + item.error().reason());

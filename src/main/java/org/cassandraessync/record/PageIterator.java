@@ -5,27 +5,26 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 
 /**
  * Pages of a store's result, with read-ahead: while the caller processes one page, the next is
  * already being fetched on another thread, so reading the source overlaps deciding and writing.
  * At most two pages are held (the current one and the one being fetched); pages that come back
  * empty (every record in them rejected or filtered) are skipped. {@link #fetchNext} is never
- * called concurrently with itself.
+ * called concurrently with itself. The read-ahead runs on the executor given by the owner (the
+ * pair's pool from Camel's {@code ExecutorServiceManager}).
  */
 public abstract class PageIterator<T> implements Iterator<List<T>> {
 
-    private static final ExecutorService READ_AHEAD = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sync-read-ahead");
-        t.setDaemon(true);
-        return t;
-    });
-
+    private final Executor readAhead;
     private List<T> next;
     private CompletableFuture<List<T>> ahead;
     private boolean done;
+
+    protected PageIterator(Executor readAhead) {
+        this.readAhead = readAhead;
+    }
 
     /** The next page (possibly empty), or null when there are no more. */
     protected abstract List<T> fetchNext();
@@ -50,7 +49,7 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
         }
         List<T> page = next;
         next = null;
-        ahead = CompletableFuture.supplyAsync(this::fetchNext, READ_AHEAD);
+        ahead = CompletableFuture.supplyAsync(this::fetchNext, readAhead);
         return page;
     }
 

@@ -18,7 +18,7 @@ import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.type.DataType;
 import org.cassandraessync.cassandra.CassandraTable;
-import org.cassandraessync.cycle.PendingWrite;
+import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.cassandra.RowLayout;
 import org.cassandraessync.elasticsearch.IndexMapping;
 import org.cassandraessync.record.SyncRecord;

@@ -21,15 +21,22 @@ import org.cassandraessync.record.Timestamps;
  * The per-side watermarks, in one small JSON file under {@code sync.state-dir}: every change up to
  * a side's watermark has been processed. Written to a temporary file and moved into place, so a
  * crash leaves either the old or the new checkpoint, never half of one. No file: full
- * reconciliation.
+ * reconciliation. A checkpoint written before pairs had names ({@code checkpoint-<keyspace>.<table>-<index>.json})
+ * is taken over by the pair that syncs the same table and index, so an upgrade does not reconcile
+ * again.
  */
 public class CheckpointStore {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointStore.class);
+
     private final Path file;
+    private final Path legacy;
     private final ObjectMapper json;
 
-    public CheckpointStore(Path stateDir, String pairName, ObjectMapper json) {
+    /** @param legacyName the name the pair's checkpoint had before pairs had names, or null */
+    public CheckpointStore(Path stateDir, String pairName, String legacyName, ObjectMapper json) {
         this.file = stateDir.resolve("checkpoint-" + pairName + ".json");
+        this.legacy = legacyName == null ? null : stateDir.resolve("checkpoint-" + legacyName + ".json");
         this.json = json;
     }
 
@@ -39,6 +46,7 @@ public class CheckpointStore {
 
     public Map<Side, Instant> load() {
         Map<Side, Instant> result = new EnumMap<>(Side.class);
+        adoptLegacy();
         if (!Files.exists(file)) {
             return result;
         }
@@ -52,6 +60,18 @@ public class CheckpointStore {
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("Unreadable checkpoint " + file + " (" + e.getMessage()
                     + "); delete it to reconcile both stores fully", e);
+        }
+    }
+
+    private void adoptLegacy() {
+        if (legacy == null || Files.exists(file) || !Files.exists(legacy) || legacy.equals(file)) {
+            return;
+        }
+        try {
+            Files.move(legacy, file);
+            LOG.info("Checkpoint {} renamed to {}: the pair goes on from where the daemon was", legacy, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename checkpoint " + legacy + " to " + file, e);
         }
     }
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Quarantine for records that cannot be synced as they are: one JSON line per record in
- * {@code <sync.state-dir>/dead-letters.jsonl} (time, side, id, reason, the record itself) and one
+ * {@code <sync.state-dir>/dead-letters-<pair>.jsonl} (time, side, id, reason, the record itself) and one
  * WARN line in the log. The rest of the batch proceeds; fixing the record on its side (which
  * changes its {@code last_modified}) makes a later cycle pick it up again.
  */
@@ -41,8 +41,8 @@ public class DeadLetters {
                 }
             });
 
-    public DeadLetters(Path stateDir, ObjectMapper json) {
-        this.file = stateDir.resolve("dead-letters.jsonl");
+    public DeadLetters(Path stateDir, String pair, ObjectMapper json) {
+        this.file = stateDir.resolve("dead-letters-" + pair + ".jsonl");
         this.json = json;
     }
 

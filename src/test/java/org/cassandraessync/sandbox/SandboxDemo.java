@@ -70,8 +70,10 @@ public final class SandboxDemo {
     static void seed(SyncSettings settings) {
         StoreClients clients = StoreClients.connect(settings);
         try {
-            CassandraSchema.ensure(clients.cassandra(), settings);
-            ElasticsearchIndex.ensure(clients.elasticsearch(), settings);
+            CassandraSchema.ensure(clients.cassandra(), settings.cassandraKeyspace(), settings.cassandraTable(),
+                    settings.idField(), settings.timestampField(), true, settings.cassandraReplicationFactor());
+            ElasticsearchIndex.ensure(clients.elasticsearch(), settings.elasticsearchIndex(), settings.timestampField(),
+                    true);
             CqlSession cql = clients.cassandra();
             for (String column : new String[] {"name text", "price decimal", "tags set<text>", "in_stock boolean"}) {
                 cql.execute("ALTER TABLE demo.products ADD IF NOT EXISTS " + column);

@@ -4,8 +4,8 @@ import java.util.Map;
 
 import org.apache.camel.main.Main;
 import org.cassandraessync.SyncApplication;
-import org.cassandraessync.cycle.SyncCycle;
-import org.cassandraessync.cycle.SyncCycle.CycleSummary;
+import org.cassandraessync.cycle.CycleSummary;
+import org.cassandraessync.pair.SyncPair;
 
 /** The daemon exactly as the jar runs it (same Main, same YAML routes), in the test's JVM. */
 public final class RunningDaemon implements AutoCloseable {
@@ -43,13 +43,25 @@ public final class RunningDaemon implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    public SyncCycle cycle() {
-        return main.getCamelContext().getRegistry().lookupByNameAndType("syncCycle", SyncCycle.class);
+    /** The pair {@code default} (the one a daemon without declared pairs syncs). */
+    public SyncPair cycle() {
+        return pair("default");
+    }
+
+    /** The pair of that name, once its route exists. */
+    public SyncPair pair(String name) {
+        return main.getCamelContext().getRegistry().findByType(SyncPair.class).stream()
+                .filter(p -> name.equals(p.name())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no pair named " + name));
     }
 
     /** The summary of the last finished cycle, or null before the first one. */
     public CycleSummary lastCycle() {
-        return cycle().lastCycle();
+        try {
+            return cycle().lastCycle();
+        } catch (IllegalStateException notYet) {
+            return null;
+        }
     }
 
     /**

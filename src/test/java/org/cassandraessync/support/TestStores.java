@@ -16,12 +16,10 @@ import org.cassandraessync.cassandra.CassandraChanges;
 import org.cassandraessync.cassandra.CassandraRecordMapper;
 import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.config.StoreClients;
-import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.elasticsearch.ElasticsearchChanges;
 import org.cassandraessync.elasticsearch.ElasticsearchRecordMapper;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
-import org.cassandraessync.state.CheckpointStore;
 import org.cassandraessync.state.DeadLetters;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.sandbox.Sandbox;
@@ -112,8 +110,7 @@ public final class TestStores implements AutoCloseable {
 
     /** Creates this test's index as the daemon would (timestamp mapped as date). */
     public void createIndex() {
-        org.cassandraessync.elasticsearch.ElasticsearchIndex.ensure(elasticsearch(),
-                settings());
+        org.cassandraessync.elasticsearch.ElasticsearchIndex.ensure(elasticsearch(), index, "last_modified", true);
     }
 
     /** Makes everything indexed so far visible to searches, as Elasticsearch does by itself within ~1 s. */
@@ -187,7 +184,7 @@ public final class TestStores implements AutoCloseable {
 
     /** The lines of this test's dead-letter file, oldest first. */
     public java.util.List<com.fasterxml.jackson.databind.JsonNode> deadLetters() {
-        java.nio.file.Path file = stateDir().resolve("dead-letters.jsonl");
+        java.nio.file.Path file = stateDir().resolve("dead-letters-default.jsonl");
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         try {
             java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
@@ -224,27 +221,28 @@ public final class TestStores implements AutoCloseable {
         SyncSettings settings = settings();
         java.nio.file.Path scratch = stateDir().resolveSibling(keyspace + "-comparison");
         com.fasterxml.jackson.databind.ObjectMapper json = org.cassandraessync.record.Json.newMapper();
-        DeadLetters deadLetters = new DeadLetters(scratch, json);
-        SyncCycle fullWindow = new SyncCycle(new CheckpointStore(scratch, "none", json), deadLetters,
-                java.time.Duration.ZERO, java.time.Duration.ofSeconds(1), java.time.Clock.systemUTC());
-        fullWindow.begin();
+        DeadLetters deadLetters = new DeadLetters(scratch, "comparison", json);
+        org.cassandraessync.record.SyncWindow fullWindow = new org.cassandraessync.record.SyncWindow(null,
+                java.time.Instant.now());
+        org.cassandraessync.record.KnownVersions none = (side, id, millis, stamp) -> false;
+        java.util.concurrent.Executor sameThread = Runnable::run;
         java.time.Clock clock = java.time.Clock.systemUTC();
         CassandraTable table = new CassandraTable(cassandra(), keyspace, this.table, "last_modified");
         org.cassandraessync.cassandra.RowLayout layout = new org.cassandraessync.cassandra.RowLayout(
                 new org.cassandraessync.elasticsearch.IndexMapping(elasticsearch(), index)::isStructured, json);
         CassandraRecordMapper cassandraMapper = new CassandraRecordMapper("id", "last_modified", layout, deadLetters,
                 settings.maxClockSkew(), clock);
-        ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper("id", "last_modified", table,
-                layout, deadLetters, settings.maxClockSkew(), clock);
+        ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper("id", "last_modified",
+                layout.canonicalForm(table), deadLetters, settings.maxClockSkew(), clock);
         Map<Side, Map<UUID, SyncRecord>> result = new java.util.EnumMap<>(Side.class);
         result.put(Side.CASSANDRA, collect(new CassandraChanges(cassandra(), table, cassandraMapper,
-                new org.cassandraessync.cassandra.CassandraLookup(cassandra(), table, cassandraMapper, "id"), fullWindow,
-                "id", "last_modified", 1000).pages()));
+                new org.cassandraessync.cassandra.CassandraLookup(cassandra(), table, cassandraMapper, "id"), sameThread,
+                "id", "last_modified", 1000).pages(fullWindow, none)));
         refresh();
         result.put(Side.ELASTICSEARCH, collect(new ElasticsearchChanges(elasticsearch(),
                 new org.cassandraessync.elasticsearch.ElasticsearchLookup(elasticsearch(), elasticsearchMapper, index),
                 elasticsearchMapper,
-                fullWindow, index, "last_modified", 1000).pages()));
+                sameThread, index, "last_modified", 1000).pages(fullWindow, none)));
         return result;
     }
 

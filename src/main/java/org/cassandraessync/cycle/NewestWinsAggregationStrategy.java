@@ -1,7 +1,9 @@
-package org.cassandraessync.record;
+package org.cassandraessync.cycle;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
 
 /**
  * Aggregates the versions of one record (correlated by id) read from both stores: the body becomes
@@ -9,7 +11,8 @@ import org.apache.camel.Exchange;
  * settled by the configured tie-breaker side. The exchange property {@link #IN_SYNC} tells whether
  * both stores already hold the winning version, in which case nothing needs to be written;
  * {@link #REPLACING} holds the losing copy (the one the winner will overwrite), or nothing when the
- * other store does not have the record.
+ * other store does not have the record. It also tells {@link DecisionsInFlight} which records
+ * are waiting and which are decided, so that the cycle knows when every decision is through.
  */
 public class NewestWinsAggregationStrategy implements AggregationStrategy {
 
@@ -18,10 +21,23 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
     /** Exchange property: the other store's copy that the winner replaces. */
     public static final String REPLACING = "syncReplacing";
 
-    private final Side tieBreaker;
+    private volatile Side tieBreaker = Side.CASSANDRA;
+    private final DecisionsInFlight decisions = new DecisionsInFlight();
+
+    /** For the route template's bean section; the pair sets the tie-breaker. */
+    public NewestWinsAggregationStrategy() {
+    }
 
     public NewestWinsAggregationStrategy(Side tieBreaker) {
         this.tieBreaker = tieBreaker;
+    }
+
+    public void setTieBreaker(Side tieBreaker) {
+        this.tieBreaker = tieBreaker;
+    }
+
+    public DecisionsInFlight decisions() {
+        return decisions;
     }
 
     /**
@@ -36,6 +52,7 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         if (oldExchange == null) {
+            decisions.opened();
             newExchange.setProperty(IN_SYNC, false);
             return newExchange;
         }
@@ -51,6 +68,12 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
         oldExchange.setProperty(REPLACING, winner == a ? b : a);
         oldExchange.setProperty(IN_SYNC, a.sameVersionAs(b));
         return oldExchange;
+    }
+
+    /** The group is complete (both copies, or the end of the page): the decision goes on its way. */
+    @Override
+    public void onCompletion(Exchange exchange) {
+        decisions.released(exchange);
     }
 
     SyncRecord newest(SyncRecord a, SyncRecord b) {

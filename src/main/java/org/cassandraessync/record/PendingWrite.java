@@ -1,7 +1,4 @@
-package org.cassandraessync.cycle;
-
-import org.cassandraessync.record.Side;
-import org.cassandraessync.record.SyncRecord;
+package org.cassandraessync.record;
 
 /**
  * A winning version to be written to the other store, with the copy it replaces there (null when

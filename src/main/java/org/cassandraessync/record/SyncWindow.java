@@ -1,4 +1,4 @@
-package org.cassandraessync.cycle;
+package org.cassandraessync.record;
 
 import java.time.Instant;
 

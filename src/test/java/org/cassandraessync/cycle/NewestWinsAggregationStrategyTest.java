@@ -1,4 +1,4 @@
-package org.cassandraessync.record;
+package org.cassandraessync.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,8 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
 import org.junit.jupiter.api.Test;
 
 /** The aggregation as the route uses it: correlate by id, complete on both sides or on the flush signal. */

@@ -1,0 +1,94 @@
+package org.cassandraessync.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.cassandraessync.record.Side;
+import org.cassandraessync.schema.SchemaEvolution;
+
+/**
+ * The validated settings of one table ↔ index pair: the parameters of one instance of the
+ * {@code cassandra-es-sync} route template (declared, with their descriptions and defaults, in
+ * {@code routes/cassandra-es-sync.yaml}). Every problem is reported at once, naming the pair and
+ * the parameter.
+ */
+public record PairSettings(
+        String pair,
+        String keyspace,
+        String table,
+        String index,
+        Duration period,
+        Optional<String> cron,
+        Duration overlap,
+        int batchSize,
+        String idField,
+        String timestampField,
+        Side tieBreaker,
+        SchemaEvolution.Mode schemaEvolution,
+        boolean lightweightTransactions,
+        boolean createSchema) {
+
+    /** The template's parameter names: a public interface. */
+    public static final List<String> PARAMETERS = List.of("pair", "keyspace", "table", "index", "period", "cron",
+            "overlap", "batch-size", "id-field", "timestamp-field", "tie-breaker", "schema-evolution", "write-mode",
+            "create-schema");
+
+    /** Letters, digits, '_', '-', '.': the name goes into route ids, file names and log lines. */
+    private static final Pattern PAIR_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /**
+     * @param parameter the value of a template parameter (null when unset)
+     * @throws InvalidConfigurationException naming every invalid parameter
+     */
+    public static PairSettings from(Function<String, String> parameter) {
+        String name = Optional.ofNullable(parameter.apply("pair")).map(String::trim).orElse("");
+        List<String> problems = new ArrayList<>();
+        Function<String, String> prefix = key -> "pair '" + name + "': " + key;
+        var r = new Object() {
+            <T> T get(String key, Function<String, T> parse) {
+                String value = Optional.ofNullable(parameter.apply(key)).map(String::trim).orElse("");
+                try {
+                    return parse.apply(value);
+                } catch (IllegalArgumentException e) {
+                    problems.add(prefix.apply(key) + " = '" + value + "': " + e.getMessage());
+                    return null;
+                }
+            }
+        };
+        r.get("pair", PairSettings::pairName);
+        var keyspace = r.get("keyspace", SyncSettings::cqlIdentifier);
+        var table = r.get("table", SyncSettings::cqlIdentifier);
+        var index = r.get("index", SyncSettings::indexName);
+        var period = r.get("period", SyncSettings::positiveDuration);
+        var cron = r.get("cron", SyncSettings::cron);
+        var overlap = r.get("overlap", SyncSettings::nonNegativeDuration);
+        var batchSize = r.get("batch-size", SyncSettings::positiveInt);
+        var idField = r.get("id-field", SyncSettings::cqlIdentifier);
+        var timestampField = r.get("timestamp-field", SyncSettings::cqlIdentifier);
+        var tieBreaker = r.get("tie-breaker", SyncSettings::side);
+        var schemaEvolution = r.get("schema-evolution", SyncSettings::schemaEvolution);
+        var lwt = r.get("write-mode", SyncSettings::lightweightTransactions);
+        var createSchema = r.get("create-schema", SyncSettings::bool);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return new PairSettings(name, keyspace, table, index, period, cron, overlap, batchSize, idField,
+                timestampField, tieBreaker, schemaEvolution, lwt, createSchema);
+    }
+
+    static String pairName(String v) {
+        if (!PAIR_NAME.matcher(v).matches()) {
+            throw new IllegalArgumentException("expected a name of letters, digits, '_', '-' and '.' (at most 64)");
+        }
+        return v;
+    }
+
+    /** The checkpoint file name the daemon used before pairs existed (one pair per daemon). */
+    public String legacyCheckpointName() {
+        return keyspace + "." + table + "-" + index;
+    }
+}

@@ -1,0 +1,76 @@
+package org.cassandraessync.cycle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncWindow;
+
+/**
+ * The windows one cycle reads, from the checkpoints, and the checkpoints it may commit: a side's
+ * watermark moves to the cycle's start, except before a version whose write was refused
+ * (a conflict), which the next cycle must read again (the hold-back).
+ */
+public final class CycleWindows {
+
+    private final Duration overlap;
+    private final Map<Side, SyncWindow> windows = new EnumMap<>(Side.class);
+    private final Map<Side, Instant> holdBack = new EnumMap<>(Side.class);
+    private final Set<Side> emptyAtStart = EnumSet.noneOf(Side.class);
+
+    public CycleWindows(Duration overlap) {
+        this.overlap = overlap;
+    }
+
+    /**
+     * Opens the windows of a cycle starting at {@code now}. A side with a checkpoint is read from
+     * the checkpoint minus the overlap; without one it is read in full, except when it is
+     * {@code empty} as the cycle begins: then only what arrives from now on (minus the overlap).
+     */
+    public synchronized void open(Instant now, Map<Side, Instant> checkpoints, Predicate<Side> empty) {
+        holdBack.clear();
+        emptyAtStart.clear();
+        for (Side side : Side.values()) {
+            Instant mark = checkpoints.get(side);
+            boolean isEmpty = mark == null && empty.test(side);
+            if (isEmpty) {
+                emptyAtStart.add(side);
+            }
+            Instant after = mark != null ? mark.minus(overlap) : isEmpty ? now.minus(overlap) : null;
+            windows.put(side, new SyncWindow(after, now));
+        }
+    }
+
+    public synchronized SyncWindow window(Side side) {
+        return windows.get(side);
+    }
+
+    /**
+     * True when {@code side} held no record as this cycle began: whatever it holds now was
+     * written during the cycle, so a page needs no look-up there.
+     */
+    public synchronized boolean wasEmptyAtStart(Side side) {
+        return emptyAtStart.contains(side);
+    }
+
+    /** A version of {@code source} at {@code at} was not written: the source's checkpoint stays before it. */
+    public synchronized void holdBack(Side source, Instant at) {
+        holdBack.merge(source, at, (a, b) -> a.isBefore(b) ? a : b);
+    }
+
+    /** The watermarks to commit once everything read has been processed. */
+    public synchronized Map<Side, Instant> watermarks() {
+        Map<Side, Instant> marks = new EnumMap<>(Side.class);
+        windows.forEach((side, window) -> {
+            Instant held = holdBack.get(side);
+            marks.put(side, held != null && held.isBefore(window.until().plusMillis(1))
+                    ? held.minusMillis(1) : window.until());
+        });
+        return marks;
+    }
+}

@@ -1,0 +1,349 @@
+package org.cassandraessync.pair;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.processor.aggregate.AggregateController;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.cassandraessync.config.PairSettings;
+import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.cycle.CycleSummary;
+import org.cassandraessync.cycle.DecisionsInFlight;
+import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
+import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.record.Json;
+import org.cassandraessync.record.PendingWrite;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.DeadLetters;
+
+/**
+ * One table ↔ index pair: the bean each instance of the {@code cassandra-es-sync} route template
+ * creates (its parameters arrive as the properties below) and the route calls, step by step. It
+ * keeps the pair's own state (checkpoints, dead-letter file, counters, back-off) and uses the
+ * daemon's shared connections ({@link StoreClients}); its threads come from Camel's
+ * {@link ExecutorServiceManager} and stop with the route.
+ *
+ * <p>The winners reach {@link #toElasticsearch} / {@link #toCassandra} as messages, one per
+ * record, after whatever steps the route has between the aggregation and the write step; they
+ * are sent to the store a page at a time by {@link #pageDone}. The ordering rules are enforced
+ * here, not left to the route: a page's writes are sent only once every record decided in it is
+ * through its steps ({@link DecisionsInFlight}), and the checkpoint commits only once they landed.
+ */
+public class SyncPair implements CamelContextAware {
+
+    /** How long the steps after the aggregation may take for one page's records. */
+    private static final Duration DECISIONS_TIMEOUT = Duration.ofMinutes(1);
+
+    private final Map<String, String> parameters = new HashMap<>();
+    private CamelContext context;
+    private NewestWinsAggregationStrategy newestWins;
+    private AggregateController decisions;
+
+    private PairSettings settings;
+    private StoreClients clients;
+    private SyncCycle cycle;
+    private DeadLetters deadLetters;
+    private ObjectMapper json;
+    private ExecutorService readAhead;
+    private ExecutorService bulkSenders;
+    private volatile PairStores stores;
+    private final Map<Side, List<PendingWrite>> toWrite = Map.of(
+            Side.CASSANDRA, new ArrayList<>(), Side.ELASTICSEARCH, new ArrayList<>());
+
+    // --- the template's parameters and beans ------------------------------------------------------
+
+    public void setPair(String v) {
+        parameters.put("pair", v);
+    }
+
+    public void setKeyspace(String v) {
+        parameters.put("keyspace", v);
+    }
+
+    public void setTable(String v) {
+        parameters.put("table", v);
+    }
+
+    public void setIndex(String v) {
+        parameters.put("index", v);
+    }
+
+    public void setPeriod(String v) {
+        parameters.put("period", v);
+    }
+
+    public void setCron(String v) {
+        parameters.put("cron", v);
+    }
+
+    public void setOverlap(String v) {
+        parameters.put("overlap", v);
+    }
+
+    public void setBatchSize(String v) {
+        parameters.put("batch-size", v);
+    }
+
+    public void setIdField(String v) {
+        parameters.put("id-field", v);
+    }
+
+    public void setTimestampField(String v) {
+        parameters.put("timestamp-field", v);
+    }
+
+    public void setTieBreaker(String v) {
+        parameters.put("tie-breaker", v);
+    }
+
+    public void setSchemaEvolution(String v) {
+        parameters.put("schema-evolution", v);
+    }
+
+    public void setWriteMode(String v) {
+        parameters.put("write-mode", v);
+    }
+
+    public void setCreateSchema(String v) {
+        parameters.put("create-schema", v);
+    }
+
+    /** The route's newest-wins aggregation strategy (the template's {@code newestWins} bean). */
+    public void setNewestWins(NewestWinsAggregationStrategy newestWins) {
+        this.newestWins = newestWins;
+    }
+
+    /** The controller of the route's aggregation (the template's {@code decisions} bean). */
+    public void setDecisions(AggregateController decisions) {
+        this.decisions = decisions;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    /**
+     * Validates the parameters (failing startup with every problem, naming the pair and the
+     * parameter) and prepares the pair's state. No store is contacted here.
+     */
+    public void init() {
+        settings = PairSettings.from(parameters::get);
+        if (newestWins == null || decisions == null) {
+            throw new IllegalStateException("pair '" + settings.pair() + "': the route template must give the pair"
+                    + " its newestWins and decisions beans");
+        }
+        newestWins.setTieBreaker(settings.tieBreaker());
+        clients = StoreClients.shared(context);
+        SyncSettings daemon = clients.settings();
+        json = Json.newMapper();
+        deadLetters = new DeadLetters(daemon.stateDir(), settings.pair(), json);
+        CheckpointStore checkpoints = new CheckpointStore(daemon.stateDir(), settings.pair(),
+                settings.legacyCheckpointName(), json);
+        cycle = new SyncCycle(settings.pair(), checkpoints, deadLetters, settings.overlap(), settings.period(),
+                Clock.systemUTC());
+        ExecutorServiceManager threads = context.getExecutorServiceManager();
+        readAhead = threads.newCachedThreadPool(this, "sync-read-ahead-" + settings.pair());
+        bulkSenders = threads.newFixedThreadPool(this, "sync-bulk-" + settings.pair(),
+                PairStores.ELASTICSEARCH_BULKS_IN_FLIGHT);
+    }
+
+    /** Stops the pair's threads (the route is stopping). */
+    public void close() {
+        if (context != null && readAhead != null) {
+            context.getExecutorServiceManager().shutdown(readAhead);
+            context.getExecutorServiceManager().shutdown(bulkSenders);
+        }
+    }
+
+    // --- the steps of the route, in order -----------------------------------------------------------
+
+    /** False while backing off after failed cycles. */
+    public boolean due() {
+        return cycle.due();
+    }
+
+    /**
+     * Starts a cycle: connects the pair to the stores first when needed (creating or checking the
+     * table and the index), maps Cassandra-only columns in Elasticsearch, and opens the windows.
+     */
+    public void begin() {
+        discardLeftovers();
+        PairStores s = stores();
+        s.mapCassandraColumns();
+        cycle.begin(s::isEmpty);
+    }
+
+    /** The two sides, in the order they are read: Cassandra first, then Elasticsearch. */
+    public List<String> sides() {
+        return List.of(Side.CASSANDRA.label(), Side.ELASTICSEARCH.label());
+    }
+
+    /** The cycle's changes on one side, one page of records at a time. */
+    public Iterator<List<SyncRecord>> changes(String side) {
+        return stores().changes(side(side));
+    }
+
+    /**
+     * Counts a page read; answers its records not already in sync, followed by the other store's
+     * copies of the same ids.
+     */
+    public List<SyncRecord> withCounterparts(List<SyncRecord> page) {
+        return stores().withCounterparts(cycle.pageRead(page));
+    }
+
+    /** Both stores already hold the same version: nothing to write. */
+    public void unchanged(@Body SyncRecord copy,
+            @ExchangeProperty(NewestWinsAggregationStrategy.REPLACING) SyncRecord otherCopy) {
+        cycle.unchanged(copy, otherCopy);
+    }
+
+    /** A winner read from Cassandra, to be written to Elasticsearch over the copy it replaces there. */
+    public void toElasticsearch(@Body SyncRecord winner,
+            @ExchangeProperty(NewestWinsAggregationStrategy.REPLACING) SyncRecord replacing) {
+        queue(Side.ELASTICSEARCH, winner, replacing);
+    }
+
+    /** A winner read from Elasticsearch, to be written to Cassandra over the copy it replaces there. */
+    public void toCassandra(@Body SyncRecord winner,
+            @ExchangeProperty(NewestWinsAggregationStrategy.REPLACING) SyncRecord replacing) {
+        queue(Side.CASSANDRA, winner, replacing);
+    }
+
+    private void queue(Side target, SyncRecord winner, SyncRecord replacing) {
+        if (winner == null) {
+            throw new IllegalArgumentException("the write step to " + target.label() + " needs a record as the"
+                    + " message body; a step before it replaced the record");
+        }
+        if (winner.side() == target) {
+            throw new IllegalArgumentException("record " + winner.id() + " was read from " + target.label()
+                    + "; it can only be written to " + target.opposite().label());
+        }
+        List<PendingWrite> queue = toWrite.get(target);
+        synchronized (queue) {
+            queue.add(new PendingWrite(winner, replacing));
+        }
+    }
+
+    /**
+     * The end of a page: the records read on one side only are decided, every decision is waited
+     * for through the steps after the aggregation, and the page's winners are sent to both stores
+     * (the cycle reads the next page while they are written).
+     */
+    public void pageDone() throws InterruptedException {
+        decisions.forceCompletionOfAllGroups();
+        newestWins.decisions().awaitArrivals(DECISIONS_TIMEOUT);
+        for (Side target : Side.values()) {
+            List<PendingWrite> queue = toWrite.get(target);
+            List<PendingWrite> page;
+            synchronized (queue) {
+                page = new ArrayList<>(queue);
+                queue.clear();
+            }
+            if (!page.isEmpty()) {
+                stores().write(target, page);
+            }
+        }
+    }
+
+    /**
+     * The end of one side: its writes land before the other side is read, and what was indexed in
+     * Elasticsearch becomes searchable, so that the next read sees it as it is now.
+     */
+    public void sideDone(String side) throws InterruptedException {
+        pageDone();
+        cycle.awaitWrites();
+        if (side(side) == Side.CASSANDRA) {
+            stores().refreshIfWritten();
+        }
+    }
+
+    /** Waits for the writes still in flight, then commits both checkpoints and logs the summary line. */
+    public void commit() throws InterruptedException {
+        pageDone();
+        cycle.commit();
+    }
+
+    /** The cycle failed: nothing is committed; it is retried after the back-off. */
+    public void failed(Exception cause) {
+        cycle.failed(cause);
+    }
+
+    // --- for operators and tests ---------------------------------------------------------------------
+
+    public String name() {
+        return settings.pair();
+    }
+
+    public PairSettings settings() {
+        return settings;
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    /** The summary of the last finished cycle, or null before the first one. */
+    public CycleSummary lastCycle() {
+        return cycle.lastCycle();
+    }
+
+    public CycleSummary totals() {
+        return cycle.totals();
+    }
+
+    private PairStores stores() {
+        PairStores s = stores;
+        if (s == null) {
+            synchronized (this) {
+                if (stores == null) {
+                    stores = new PairStores(settings, clients.settings(), clients.cassandra(), clients.elasticsearch(),
+                            cycle, deadLetters, json, readAhead, bulkSenders);
+                }
+                s = stores;
+            }
+        }
+        return s;
+    }
+
+    /** A failed cycle can leave records in the aggregation and writes queued: they are read again. */
+    private void discardLeftovers() {
+        if (newestWins.decisions().waiting() > 0) {
+            decisions.forceDiscardingOfAllGroups();
+        }
+        newestWins.decisions().reset();
+        toWrite.values().forEach(q -> {
+            synchronized (q) {
+                q.clear();
+            }
+        });
+    }
+
+    private static Side side(String label) {
+        return switch (label.toLowerCase(Locale.ROOT)) {
+            case "cassandra" -> Side.CASSANDRA;
+            case "elasticsearch" -> Side.ELASTICSEARCH;
+            default -> throw new IllegalArgumentException("no store named '" + label + "'");
+        };
+    }
+}
