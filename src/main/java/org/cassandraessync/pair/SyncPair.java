@@ -46,6 +46,8 @@ import org.cassandraessync.state.DeadLetters;
  */
 public class SyncPair implements CamelContextAware {
 
+    /** Each pair is also in the Camel registry under this prefix and its name. */
+    public static final String BEAN_PREFIX = "syncPair-";
     /** How long the steps after the aggregation may take for one page's records. */
     private static final Duration DECISIONS_TIMEOUT = Duration.ofMinutes(1);
 
@@ -154,6 +156,13 @@ public class SyncPair implements CamelContextAware {
                     + " its newestWins and decisions beans");
         }
         newestWins.setTieBreaker(settings.tieBreaker());
+        // findable by operators' tools and tests; two pairs of one name would share state files
+        String bean = BEAN_PREFIX + settings.pair();
+        if (context.getRegistry().lookupByName(bean) != null) {
+            throw new org.cassandraessync.config.InvalidConfigurationException(java.util.List.of("pair '"
+                    + settings.pair() + "' is declared twice; each pair needs its own name"));
+        }
+        context.getRegistry().bind(bean, SyncPair.class, this);
         clients = StoreClients.shared(context);
         SyncSettings daemon = clients.settings();
         json = Json.newMapper();
@@ -170,6 +179,9 @@ public class SyncPair implements CamelContextAware {
 
     /** Stops the pair's threads (the route is stopping). */
     public void close() {
+        if (context != null && settings != null) {
+            context.getRegistry().unbind(BEAN_PREFIX + settings.pair());
+        }
         if (context != null && readAhead != null) {
             context.getExecutorServiceManager().shutdown(readAhead);
             context.getExecutorServiceManager().shutdown(bulkSenders);

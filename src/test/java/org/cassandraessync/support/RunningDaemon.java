@@ -50,9 +50,12 @@ public final class RunningDaemon implements AutoCloseable {
 
     /** The pair of that name, once its route exists. */
     public SyncPair pair(String name) {
-        return main.getCamelContext().getRegistry().findByType(SyncPair.class).stream()
-                .filter(p -> name.equals(p.name())).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no pair named " + name));
+        SyncPair pair = main.getCamelContext().getRegistry().lookupByNameAndType(SyncPair.BEAN_PREFIX + name,
+                SyncPair.class);
+        if (pair == null) {
+            throw new IllegalStateException("no pair named " + name);
+        }
+        return pair;
     }
 
     /** The summary of the last finished cycle, or null before the first one. */
