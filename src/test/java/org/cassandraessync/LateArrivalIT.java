@@ -18,9 +18,9 @@ class LateArrivalIT {
         try (TestStores stores = TestStores.fresh("late")) {
             stores.createTable("name text");
             try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
-                Instant late = Instant.now().minusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
-                // a full cycle that started after `late`: the Cassandra checkpoint is now past it
                 daemon.awaitNextFullCycle();
+                // cycles run every 500 ms: the Cassandra checkpoint is now past `late`, within the overlap
+                Instant late = Instant.now().minusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
 
                 // a writer whose clock runs 2 s behind (or a write that became visible late)
                 UUID id = UUID.randomUUID();

@@ -48,6 +48,20 @@ public record SyncRecord(UUID id, Instant lastModified, Map<String, Object> fiel
         }
     }
 
+    /**
+     * This version with one field set to {@code value} (or removed when null): for an integrator's
+     * transformation step, e.g. {@code ${body.withField('email', '***')}}.
+     */
+    public SyncRecord withField(String name, Object value) {
+        Map<String, Object> changed = new java.util.LinkedHashMap<>(fields);
+        if (value == null) {
+            changed.remove(name);
+        } else {
+            changed.put(name, value);
+        }
+        return new SyncRecord(id, lastModified, changed, side, stamp);
+    }
+
     /** Same timestamp and same values; a field that is null on one side and absent on the other counts as equal. */
     public boolean sameVersionAs(SyncRecord other) {
         return lastModified.equals(other.lastModified) && sameValues(fields, other.fields);

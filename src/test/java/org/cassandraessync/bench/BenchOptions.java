@@ -22,6 +22,11 @@ record BenchOptions(
         /** Table sizes the idle cycle is measured at (the table grows from one to the next). */
         List<Long> idleSizes,
         int idleCycles,
+        /** Pairs in the many-pairs phase, and the quiet records each holds. */
+        int pairs,
+        long pairRecords,
+        /** How long the idle CPU of the one-pair and the many-pairs daemon is measured. */
+        Duration pairsWindow,
         /** Maximum heap of the daemon's JVM (-Xmx) in every phase. */
         String daemonHeap,
         /** Further JVM options for the daemon (space-separated), e.g. a profiler's. */
@@ -45,6 +50,9 @@ record BenchOptions(
                 Arrays.stream(System.getProperty("bench.idle-sizes", "10000,100000,1000000").split(","))
                         .map(String::trim).map(Long::valueOf).toList(),
                 Integer.getInteger("bench.idle-cycles", 20),
+                Integer.getInteger("bench.pairs", 20),
+                Long.getLong("bench.pair-records", 1000),
+                Duration.ofSeconds(Long.getLong("bench.pairs-window", 30)),
                 System.getProperty("bench.daemon-heap", "256m"),
                 Arrays.stream(System.getProperty("bench.daemon-options", "").split(" ")).filter(o -> !o.isBlank())
                         .toList(),

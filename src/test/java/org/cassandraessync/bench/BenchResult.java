@@ -12,6 +12,7 @@ record BenchResult(
         List<Backfill> backfill,
         Incremental incremental,
         List<Idle> idle,
+        Pairs pairs,
         List<Target> targets) {
 
     record Machine(String cpu, int cores, long memoryMb, String os, String java, String cassandra,
@@ -34,6 +35,15 @@ record BenchResult(
     }
 
     record Idle(long records, int cycles, long medianMillis, long p95Millis, long maxMillis, long initialCycleMillis) {
+    }
+
+    /** The idle cost of one quiet pair in a daemon, and of {@code count} quiet pairs in one daemon. */
+    record Pairs(int count, long recordsPerPair, double windowSeconds, double oneCpuPercent, double manyCpuPercent,
+            long oneMedianCycleMillis, long manyMedianCycleMillis, int oneCycles, int manyCycles) {
+
+        double perPairRatio() {
+            return manyCpuPercent / (oneCpuPercent * count);
+        }
     }
 
     record Target(String name, String target, String measured, boolean met, String note) {
@@ -80,6 +90,14 @@ record BenchResult(
             row(t, "Idle cycle (no changes) at " + n(i.records()) + " records",
                     String.format(Locale.ROOT, "median %d ms, p95 %d ms, max %d ms (%d cycles)", i.medianMillis(),
                             i.p95Millis(), i.maxMillis(), i.cycles()));
+        }
+        if (pairs != null) {
+            row(t, String.format(Locale.ROOT, "Idle daemon CPU, 1 pair vs %d pairs in one daemon (%s records each,"
+                    + " %.0f s each)", pairs.count(), n(pairs.recordsPerPair()), pairs.windowSeconds()),
+                    String.format(Locale.ROOT, "%.2f%% vs %.2f%% of one core = %.2f × one pair per pair; median"
+                            + " cycle %d ms vs %d ms per pair (%d vs %d cycles)", pairs.oneCpuPercent(),
+                            pairs.manyCpuPercent(), pairs.perPairRatio(), pairs.oneMedianCycleMillis(),
+                            pairs.manyMedianCycleMillis(), pairs.oneCycles(), pairs.manyCycles()));
         }
         t.append("\n| Target | Measured | Met |\n|---|---|---|\n");
         for (Target g : targets) {

@@ -30,7 +30,7 @@ class BenchmarkSmokeIT {
     @Test
     void a_tiny_run_measures_every_phase_and_the_daemon_copies_every_record() throws Exception {
         BenchOptions options = new BenchOptions(RECORDS, 40, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                List.of(1_000L, 2_000L), 3, "256m", List.of(), 4, Duration.ofSeconds(5), work,
+                List.of(1_000L, 2_000L), 3, 3, 200, Duration.ofSeconds(5), "256m", List.of(), 4, Duration.ofSeconds(5), work,
                 work.resolve("result.json"), Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar")));
 
         BenchResult result = new SyncBenchmark(Sandbox.shared(), options).run();
@@ -49,11 +49,17 @@ class BenchmarkSmokeIT {
         assertThat(result.incremental().missing()).as("changes that never reached the other store").isZero();
         assertThat(result.idle()).extracting(Idle::records).containsExactly(1_000L, 2_000L);
         assertThat(result.idle()).extracting(Idle::cycles).containsOnly(3);
-        assertThat(result.targets()).hasSize(5);
+        assertThat(result.pairs().count()).isEqualTo(3);
+        assertThat(result.pairs().oneCycles()).as("cycles of the one-pair daemon in its window").isPositive();
+        assertThat(result.pairs().manyCycles()).as("cycles of the three-pair daemon").isGreaterThan(
+                result.pairs().oneCycles());
+        assertThat(result.pairs().manyCpuPercent()).as("CPU of the three-pair daemon").isPositive();
+        assertThat(result.targets()).hasSize(6);
 
         JsonNode json = new ObjectMapper().readTree(work.resolve("result.json").toFile());
         assertThat(json.path("backfill").size()).isEqualTo(2);
         assertThat(json.path("incremental").path("p99Millis").asLong()).isPositive();
-        assertThat(Files.readString(work.resolve("result.md"))).contains("| Measure | Result |", "Idle cycle");
+        assertThat(Files.readString(work.resolve("result.md"))).contains("| Measure | Result |", "Idle cycle",
+                "Idle daemon CPU, 1 pair vs 3 pairs");
     }
 }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class DaemonProcess implements AutoCloseable {
 
     /** One cycle's summary line, e.g. "Cycle 3: cassandra→elasticsearch read 5 written 5 | … | 12 ms". */
-    record Cycle(long number, long readCassandra, long writtenElasticsearch, long readElasticsearch,
+    record Cycle(String pair, long number, long readCassandra, long writtenElasticsearch, long readElasticsearch,
             long writtenCassandra, long unchanged, long conflicts, long rejected, long millis, long seenAtNanos) {
 
         boolean idle() {
@@ -30,10 +30,11 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    private static final Pattern CYCLE = Pattern.compile("Cycle (\\d+): cassandra\\S+elasticsearch read (\\d+) written"
+    /** "products cycle 12: cassandra→elasticsearch read …" (before pairs: "Cycle 12: …"). */
+    private static final Pattern CYCLE = Pattern.compile("(\\S+) [Cc]ycle (\\d+): cassandra\\S+elasticsearch read (\\d+) written"
             + " (\\d+) \\| elasticsearch\\S+cassandra read (\\d+) written (\\d+) \\| unchanged (\\d+) \\| conflicts (\\d+)"
             + " \\| rejected (\\d+) \\| (\\d+) ms");
-    private static final Pattern FAILED = Pattern.compile("Cycle \\d+ failed after .*");
+    private static final Pattern FAILED = Pattern.compile("[Cc]ycle \\d+ failed after .*");
     private static final Pattern GC_PAUSE = Pattern.compile("Pause.* (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
     private final Process process;
@@ -82,8 +83,8 @@ final class DaemonProcess implements AutoCloseable {
                 for (String line : new String(fresh, 0, end, StandardCharsets.UTF_8).split("\n")) {
                     Matcher m = CYCLE.matcher(line);
                     if (m.find()) {
-                        cycles.add(new Cycle(l(m, 1), l(m, 2), l(m, 3), l(m, 4), l(m, 5), l(m, 6), l(m, 7), l(m, 8),
-                                l(m, 9), now));
+                        cycles.add(new Cycle(m.group(1), l(m, 2), l(m, 3), l(m, 4), l(m, 5), l(m, 6), l(m, 7), l(m, 8),
+                                l(m, 9), l(m, 10), now));
                     } else if (FAILED.matcher(line).find() || line.contains("OutOfMemoryError")) {
                         failures.add(line.strip());
                     }
@@ -158,6 +159,12 @@ final class DaemonProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** CPU time the daemon's process has used so far (all its threads). */
+    long cpuMillis() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis)
+                .orElseThrow(() -> new IllegalStateException("the OS does not report the daemon's CPU time"));
     }
 
     Path log() {

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -115,10 +116,14 @@ public final class SyncBenchmark {
             fromCassandra.drop(clients);
             List<Backfill> backfills = List.of(toElasticsearch, toCassandra);
             List<Idle> idle = idle();
+            BenchResult.Pairs pairs = pairs();
 
+            List<Target> targets = targets(backfills, incremental, idle);
+            targets.add(new Target(pairs.count() + " pairs in one daemon", "idle CPU ≤ " + pairs.count()
+                    + " × one pair's", String.format(Locale.ROOT, "%.2f × per pair", pairs.perPairRatio()),
+                    pairs.perPairRatio() <= 1.0, ""));
             BenchResult result = new BenchResult(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    Machine.describe(sandbox), options, raw, backfills, incremental, idle,
-                    targets(backfills, incremental, idle));
+                    Machine.describe(sandbox), options, raw, backfills, incremental, idle, pairs, targets);
             write(result);
             return result;
         } catch (IOException e) {
@@ -248,6 +253,67 @@ public final class SyncBenchmark {
             pair.drop(clients);
         }
         return results;
+    }
+
+    /**
+     * The idle cost of pairs: quiet tables (records already in sync, old last_modified) synced by a
+     * daemon with one pair, then by one daemon with all of them; the daemon's CPU time over the
+     * same window, once every pair has finished its first cycle and the machine is quiet.
+     */
+    private BenchResult.Pairs pairs() {
+        List<BenchPair> pairs = new ArrayList<>();
+        for (int i = 0; i < options.pairs(); i++) {
+            pairs.add(pair("bench_pairs_" + i));
+        }
+        Instant old = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+        try {
+            for (BenchPair p : pairs) {
+                p.create(clients);
+                RawWriters.cassandra(clients.cassandra(), p.table(), options.pairRecords(),
+                        i -> BenchRecords.record(SEED + 300, i, old));
+                RawWriters.elasticsearch(clients.elasticsearch(), p.index(), options.pairRecords(),
+                        i -> BenchRecords.record(SEED + 300, i, old));
+            }
+            long[] one = quiet(pairs.subList(0, 1), "pairs-1");
+            long[] many = quiet(pairs, "pairs-" + pairs.size());
+            double window = options.pairsWindow().toMillis() / 1000.0;
+            BenchResult.Pairs result = new BenchResult.Pairs(pairs.size(), options.pairRecords(), window,
+                    one[0] / (window * 10.0), many[0] / (window * 10.0), one[1], many[1], (int) one[2], (int) many[2]);
+            LOG.info("Pairs: {}", result);
+            return result;
+        } finally {
+            pairs.forEach(p -> p.drop(clients));
+        }
+    }
+
+    /** Daemon CPU milliseconds over the window, median idle cycle milliseconds per pair, cycles. */
+    private long[] quiet(List<BenchPair> pairs, String run) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>(pairs.get(0).daemonProperties(options.period()));
+        for (BenchPair p : pairs) {
+            String key = "camel.route-template[" + p.name() + "].";
+            properties.put(key + "template-id", "cassandra-es-sync");
+            properties.put(key + "pair", p.name());
+            properties.put(key + "keyspace", p.name());
+            properties.put(key + "table", "records");
+            properties.put(key + "index", p.index());
+        }
+        try (DaemonProcess daemon = DaemonProcess.start(options, properties, options.workDir().resolve(run))) {
+            for (BenchPair p : pairs) {
+                daemon.awaitCycle("the first cycle of " + p.name(), c -> c.pair().equals(p.name()),
+                        Duration.ofSeconds(180));
+            }
+            Machine.settle(options.settleMax());
+            int seen = daemon.cycles().size();
+            long cpu = daemon.cpuMillis();
+            DaemonProcess.pause(options.pairsWindow().toMillis());
+            cpu = daemon.cpuMillis() - cpu;
+            List<Cycle> during = daemon.cycles().subList(seen, daemon.cycles().size());
+            if (during.stream().anyMatch(c -> !c.idle())) {
+                throw new IllegalStateException("a quiet pair's cycle read records: " + during);
+            }
+            List<Long> millis = during.stream().map(Cycle::millis).sorted().toList();
+            return new long[] {cpu, percentile(millis, 0.5), during.size()};
+        }
     }
 
     private List<Target> targets(List<Backfill> backfills, Incremental inc, List<Idle> idle) {

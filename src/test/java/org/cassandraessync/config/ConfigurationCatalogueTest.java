@@ -52,4 +52,33 @@ class ConfigurationCatalogueTest {
         }
         assertThat(documented).containsExactlyInAnyOrderElementsOf(catalogue());
     }
+
+    @Test
+    void the_route_templates_parameters_are_the_public_ones_and_default_to_the_daemon_wide_keys()
+            throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("routes", "cassandra-es-sync.yaml"));
+        List<String> parameterLines = lines.subList(lines.indexOf("    parameters:"), lines.indexOf("    beans:"));
+        Pattern name = Pattern.compile("^      - name: ([a-z-]+)$");
+        Pattern defaultValue = Pattern.compile("^        defaultValue: \"\\{\\{([a-z.-]+):([^}]*)}}\"$");
+        List<String> names = new java.util.ArrayList<>();
+        for (String line : parameterLines) {
+            Matcher n = name.matcher(line);
+            Matcher d = defaultValue.matcher(line);
+            if (n.matches()) {
+                names.add(n.group(1));
+            } else if (d.matches()) {
+                SyncSetting setting = Arrays.stream(SyncSetting.values()).filter(x -> x.key().equals(d.group(1)))
+                        .findFirst().orElseThrow(() -> new AssertionError(d.group(1) + " is not in the catalogue"));
+                assertThat(d.group(2)).as("default of parameter " + names.get(names.size() - 1))
+                        .isEqualTo(setting.defaultValue());
+            } else {
+                assertThat(line).as("a parameter's default is a daemon-wide key").doesNotContain("defaultValue");
+            }
+        }
+        assertThat(names).containsExactlyElementsOf(PairSettings.PARAMETERS);
+        String readme = Files.readString(Path.of("README.md"));
+        for (String name : PairSettings.PARAMETERS) {
+            assertThat(readme).as("README row of parameter " + name).containsPattern("(?m)^\\| `" + name + "` \\|");
+        }
+    }
 }

@@ -1,0 +1,58 @@
+package org.cassandraessync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies between the project's packages point one way: the record model depends on nothing,
+ * the stores on the model, the cycle engine on the model and the state only, and only the wiring
+ * (pair, config, the application) sees everything. Read from the sources' references.
+ */
+class PackageDependenciesTest {
+
+    private static final Path SOURCES = Path.of("src", "main", "java", "org", "cassandraessync");
+    private static final Pattern REFERENCE = Pattern.compile("org\\.cassandraessync\\.([a-z]+)\\.[A-Z]");
+
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "record", Set.of(),
+            "state", Set.of("record"),
+            "cassandra", Set.of("record", "state"),
+            "elasticsearch", Set.of("record", "state"),
+            "schema", Set.of("record", "state", "cassandra", "elasticsearch"),
+            "cycle", Set.of("record", "state"),
+            "config", Set.of("record", "schema"),
+            "pair", Set.of("record", "state", "cassandra", "elasticsearch", "schema", "cycle", "config"),
+            "", Set.of("config", "pair"));
+
+    @Test
+    void packages_depend_on_each_other_one_way_only() throws IOException {
+        Map<String, Set<String>> actual = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Path relative = SOURCES.relativize(file.getParent() == null ? file : file.getParent());
+                String pkg = relative.toString().replace('/', '.');
+                Matcher m = REFERENCE.matcher(Files.readString(file));
+                while (m.find()) {
+                    if (!m.group(1).equals(pkg)) {
+                        actual.computeIfAbsent(pkg, k -> new TreeSet<>()).add(m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(ALLOWED.keySet()).as("every package has declared dependencies").containsAll(actual.keySet());
+        actual.forEach((pkg, uses) -> assertThat(ALLOWED.get(pkg)).as("package '%s' may use", pkg)
+                .containsAll(uses));
+    }
+}

@@ -1,0 +1,63 @@
+package org.cassandraessync.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import org.cassandraessync.record.Json;
+import org.cassandraessync.record.Side;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointStoreTest {
+
+    private static final Instant C = Instant.parse("2026-12-01T12:00:00.120Z");
+    private static final Instant E = Instant.parse("2026-12-01T12:00:01.000Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void no_file_means_no_checkpoint_a_full_reconciliation() {
+        assertThat(new CheckpointStore(dir, "products", null, Json.newMapper()).load()).isEmpty();
+    }
+
+    @Test
+    void saved_watermarks_are_loaded_back_to_the_millisecond_and_nothing_else_is_left_behind() throws Exception {
+        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper());
+        store.save(Map.of(Side.CASSANDRA, C, Side.ELASTICSEARCH, E));
+        assertThat(new CheckpointStore(dir, "products", null, Json.newMapper()).load())
+                .containsEntry(Side.CASSANDRA, C).containsEntry(Side.ELASTICSEARCH, E);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("checkpoint-products.json");
+        }
+    }
+
+    @Test
+    void each_pair_has_its_own_file() {
+        new CheckpointStore(dir, "products", null, Json.newMapper()).save(Map.of(Side.CASSANDRA, C));
+        assertThat(new CheckpointStore(dir, "customers", null, Json.newMapper()).load()).isEmpty();
+    }
+
+    @Test
+    void the_checkpoint_of_a_daemon_from_before_pairs_is_taken_over_by_the_pair_of_the_same_table() throws Exception {
+        Path legacy = dir.resolve("checkpoint-shop.products-products.json");
+        Files.writeString(legacy, "{\"cassandra\": \"2026-12-01T12:00:00.120Z\", \"elasticsearch\": \"2026-12-01T12:00:01.000Z\"}");
+        CheckpointStore store = new CheckpointStore(dir, "default", "shop.products-products", Json.newMapper());
+        assertThat(store.load()).containsEntry(Side.CASSANDRA, C).containsEntry(Side.ELASTICSEARCH, E);
+        assertThat(legacy).doesNotExist();
+        assertThat(dir.resolve("checkpoint-default.json")).exists();
+    }
+
+    @Test
+    void an_unreadable_checkpoint_fails_with_what_to_do() throws Exception {
+        Files.writeString(dir.resolve("checkpoint-products.json"), "{\"cassandra\": \"yesterday\"}");
+        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper());
+        assertThatThrownBy(store::load).hasMessageContaining("checkpoint-products.json")
+                .hasMessageContaining("delete it to reconcile both stores fully");
+    }
+}
