@@ -77,8 +77,8 @@ class ConfigurationCatalogueTest {
         }
         assertThat(names).containsExactlyElementsOf(PairSettings.PARAMETERS);
         String readme = Files.readString(Path.of("README.md"));
-        for (String name : PairSettings.PARAMETERS) {
-            assertThat(readme).as("README row of parameter " + name).containsPattern("(?m)^\\| `" + name + "` \\|");
+        for (String parameter : PairSettings.PARAMETERS) {
+            assertThat(readme).as("README row of parameter " + parameter).containsPattern("(?m)^\\| `" + parameter + "` \\|");
         }
     }
 }

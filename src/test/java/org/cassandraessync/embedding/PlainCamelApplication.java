@@ -44,7 +44,7 @@ public final class PlainCamelApplication implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         context.close();
     }
 }
