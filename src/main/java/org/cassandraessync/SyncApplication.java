@@ -40,6 +40,9 @@ public final class SyncApplication {
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
         main.configure().addConfiguration(new SyncConfiguration());
+        // camel-main reads pairs (camel.route-template[...]) from its property files only; -D declares them too
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("camel.route-template["))
+                .forEach(k -> main.addOverrideProperty(k, System.getProperty(k)));
         properties.forEach(main::addOverrideProperty);
         return main;
     }

@@ -63,6 +63,50 @@ class StandaloneJarIT {
     }
 
     @Test
+    void two_pairs_declared_in_the_application_properties_beside_the_jar_sync_independently() throws Exception {
+        try (TestStores orders = TestStores.fresh("jar_orders"); TestStores invoices = TestStores.fresh("jar_invoices")) {
+            orders.createTable("name text");
+            invoices.createTable("name text");
+            StringBuilder file = new StringBuilder("sync.period=500ms\n");
+            int n = 0;
+            for (TestStores pair : List.of(orders, invoices)) {
+                String key = "camel.route-template[" + n++ + "].";
+                file.append(key).append("template-id=cassandra-es-sync\n")
+                        .append(key).append("pair=").append(pair.keyspace()).append('\n')
+                        .append(key).append("keyspace=").append(pair.keyspace()).append('\n')
+                        .append(key).append("table=records\n")
+                        .append(key).append("index=").append(pair.index()).append('\n');
+            }
+            Files.writeString(workDir.resolve("application.properties"), file);
+            List<String> command = java();
+            orders.sandbox().connectionProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+            Process daemon = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("daemon.log").toFile()).start();
+            try {
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                UUID order = UUID.randomUUID();
+                orders.cql("INSERT INTO " + orders.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                        order, now, "order");
+                UUID invoice = UUID.randomUUID();
+                invoices.index(invoice, java.util.Map.of("last_modified",
+                        org.cassandraessync.record.Timestamps.format(now), "name", "invoice"));
+                await("both pairs synced by the jar").ignoreExceptions().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(250)).failFast("daemon exited", () -> !daemon.isAlive())
+                        .until(() -> orders.document(order).isPresent() && invoices.cassandraRow(invoice).isPresent());
+                assertThat(orders.document(order).orElseThrow()).doesNotContainKey("invoice");
+                assertThat(invoices.document(order)).isEmpty();
+            } finally {
+                daemon.destroy();
+                assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("daemon stops on SIGTERM").isTrue();
+            }
+            assertThat(log()).contains(orders.keyspace() + " cycle", invoices.keyspace() + " cycle")
+                    .doesNotContain("No pair declared");
+            assertThat(workDir.resolve("state").resolve("checkpoint-" + orders.keyspace() + ".json")).exists();
+        }
+    }
+
+    @Test
     void invalid_setting_fails_startup_with_a_message_naming_the_key() throws Exception {
         List<String> command = java();
         command.addAll(List.of("-Dsync.period=soon", "-Dsync.cassandra.contact-points=nowhere", "-jar",
