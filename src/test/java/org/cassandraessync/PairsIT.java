@@ -111,6 +111,7 @@ class PairsIT {
                 assertThat(daemon.pair("customers").totals().writtenCassandra()).isEqualTo(1);
                 assertThat(daemon.context().getRoute("logs")).as("route id from the YAML declaration").isNotNull();
                 assertThat(daemon.context().getRoute("products")).as("route id from the properties").isNotNull();
+                assertThat(daemon.context().getRoute("default")).as("no default pair beside declared ones").isNull();
             }
             Path state = products.stateDir();
             assertThat(state.resolve("checkpoint-products.json")).exists();

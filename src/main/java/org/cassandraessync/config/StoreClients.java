@@ -36,6 +36,7 @@ public final class StoreClients implements Service {
     private CqlSession cassandra;
     private RestClient elasticsearchRest;
     private ElasticsearchClient elasticsearch;
+    private final java.util.Set<String> pairs = new java.util.LinkedHashSet<>();
     private RuntimeException lastCassandraFailure;
     private long lastCassandraAttemptNanos;
 
@@ -69,6 +70,27 @@ public final class StoreClients implements Service {
         clients.cassandra();
         clients.elasticsearch();
         return clients;
+    }
+
+    /**
+     * Records that the pair {@code name} uses these connections.
+     *
+     * @throws InvalidConfigurationException when a pair of that name already does (they would share state files)
+     */
+    public synchronized void register(String name) {
+        if (!pairs.add(name)) {
+            throw new InvalidConfigurationException(java.util.List.of("pair '" + name + "' is declared twice; each"
+                    + " pair needs its own name"));
+        }
+    }
+
+    public synchronized void unregister(String name) {
+        pairs.remove(name);
+    }
+
+    /** The names of the pairs using these connections. */
+    public synchronized java.util.Set<String> pairs() {
+        return java.util.Set.copyOf(pairs);
     }
 
     public SyncSettings settings() {

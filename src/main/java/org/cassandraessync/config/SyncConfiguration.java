@@ -5,7 +5,6 @@ import java.util.Map;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
@@ -32,7 +31,7 @@ public class SyncConfiguration implements CamelConfiguration {
         StoreClients clients = new StoreClients(SyncSettings.from(properties::resolveProperty));
         context.getRegistry().bind(StoreClients.BEAN, StoreClients.class, clients);
         context.addService(clients, true, true);
-        context.addStartupListener(new DefaultPair(clients.settings()));
+        context.addStartupListener(new DefaultPair(clients));
     }
 
     /**
@@ -41,7 +40,7 @@ public class SyncConfiguration implements CamelConfiguration {
      * {@code camel.route-template[n].*} nor a YAML {@code templatedRoute} declared one: a
      * single-pair installation keeps working as it is.
      */
-    private record DefaultPair(SyncSettings settings) implements StartupListener {
+    private record DefaultPair(StoreClients clients) implements StartupListener {
 
         @Override
         public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
@@ -50,11 +49,10 @@ public class SyncConfiguration implements CamelConfiguration {
 
         @Override
         public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-            boolean declared = context.getRoutes().stream()
-                    .anyMatch(r -> TEMPLATE.equals(r.getProperties().get(Route.TEMPLATE_PROPERTY)));
-            if (declared) {
+            if (!clients.pairs().isEmpty()) {
                 return;
             }
+            SyncSettings settings = clients.settings();
             Map<String, Object> parameters = new LinkedHashMap<>();
             parameters.put("pair", DEFAULT_PAIR);
             parameters.put("keyspace", settings.cassandraKeyspace());

@@ -156,14 +156,10 @@ public class SyncPair implements CamelContextAware {
                     + " its newestWins and decisions beans");
         }
         newestWins.setTieBreaker(settings.tieBreaker());
-        // findable by operators' tools and tests; two pairs of one name would share state files
-        String bean = BEAN_PREFIX + settings.pair();
-        if (context.getRegistry().lookupByName(bean) != null) {
-            throw new org.cassandraessync.config.InvalidConfigurationException(java.util.List.of("pair '"
-                    + settings.pair() + "' is declared twice; each pair needs its own name"));
-        }
-        context.getRegistry().bind(bean, SyncPair.class, this);
         clients = StoreClients.shared(context);
+        clients.register(settings.pair());
+        // findable by operators' tools and tests
+        context.getRegistry().bind(BEAN_PREFIX + settings.pair(), SyncPair.class, this);
         SyncSettings daemon = clients.settings();
         json = Json.newMapper();
         deadLetters = new DeadLetters(daemon.stateDir(), settings.pair(), json);
@@ -181,6 +177,7 @@ public class SyncPair implements CamelContextAware {
     public void close() {
         if (context != null && settings != null) {
             context.getRegistry().unbind(BEAN_PREFIX + settings.pair());
+            clients.unregister(settings.pair());
         }
         if (context != null && readAhead != null) {
             context.getExecutorServiceManager().shutdown(readAhead);
