@@ -59,4 +59,26 @@ class OutageIT {
                     () -> stores.cassandraRow(id).isPresent());
         }
     }
+
+    @Test
+    void a_daemon_started_while_cassandra_is_down_starts_and_syncs_once_cassandra_is_back() {
+        try (TestStores stores = TestStores.fresh("c_down_at_start")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            UUID id = UUID.randomUUID();
+            stores.index(id, Map.of("last_modified", Timestamps.format(Instant.now()), "name", "before start"));
+            stores.sandbox().freeze("cassandra");
+            try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
+                try {
+                    await("a cycle that fails for want of Cassandra").atMost(Duration.ofSeconds(90))
+                            .until(() -> daemon.lastCycle() != null && daemon.lastCycle().failed());
+                    assertThat(daemon.context().isStarted()).as("started without Cassandra").isTrue();
+                } finally {
+                    stores.sandbox().thaw("cassandra");
+                }
+                await("synced once Cassandra answers").ignoreExceptions().atMost(Duration.ofSeconds(150))
+                        .until(() -> stores.cassandraRow(id).isPresent());
+            }
+        }
+    }
 }

@@ -42,13 +42,8 @@ final class RawWriters {
         long start = System.nanoTime();
         for (long n = 0; n < count && failure.get() == null; n++) {
             permits.acquireUninterruptibly();
-            session.executeAsync(insert.bind(records.apply(n).cqlValues()).setTimeout(Duration.ofSeconds(30)))
-                    .whenComplete((rs, e) -> {
-                        if (e != null) {
-                            failure.compareAndSet(null, e);
-                        }
-                        permits.release();
-                    });
+            write(session, insert.bind(records.apply(n).cqlValues()).setTimeout(Duration.ofSeconds(30)), 3,
+                    failure, permits);
         }
         permits.acquireUninterruptibly(CASSANDRA_IN_FLIGHT);
         permits.release(CASSANDRA_IN_FLIGHT);
@@ -56,6 +51,27 @@ final class RawWriters {
             throw new IllegalStateException("raw Cassandra write failed", failure.get());
         }
         return count / seconds(start);
+    }
+
+    /**
+     * One insert; a server-side timeout of an overloaded node (the inserts are idempotent) is
+     * retried up to {@code retries} times before it fails the run.
+     */
+    private static void write(CqlSession session, com.datastax.oss.driver.api.core.cql.BoundStatement insert,
+            int retries, AtomicReference<Throwable> failure, Semaphore permits) {
+        session.executeAsync(insert).whenComplete((rs, e) -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (retries > 0 && (cause instanceof com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException
+                    || cause instanceof com.datastax.oss.driver.api.core.servererrors.OverloadedException)) {
+                write(session, insert, retries - 1, failure, permits);
+                return;
+            }
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+            permits.release();
+        });
     }
 
     /** Indexes records 0..count-1 of {@code records}; answers the records per second. */
