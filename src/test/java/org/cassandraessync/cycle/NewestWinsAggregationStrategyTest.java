@@ -29,7 +29,7 @@ class NewestWinsAggregationStrategyTest extends CamelTestSupport {
             @Override
             public void configure() {
                 NewestWinsAggregationStrategy newestWins = new NewestWinsAggregationStrategy(Side.CASSANDRA);
-                from("direct:versions") // correlated as in routes/sync.yaml
+                from("direct:versions") // correlated as in routes/cassandra-es-sync.yaml
                         .aggregate(method(newestWins, "correlationKey"), newestWins)
                         .completionSize(2)
                         .to("mock:winners");
