@@ -73,6 +73,8 @@ class OutageIT {
                     await("a cycle that fails for want of Cassandra").atMost(Duration.ofSeconds(90))
                             .until(() -> daemon.lastCycle() != null && daemon.lastCycle().failed());
                     assertThat(daemon.context().isStarted()).as("started without Cassandra").isTrue();
+                    assertThat(daemon.lastCycle().cycle()).as("the failed cycle is counted").isPositive();
+                    assertThat(daemon.lastCycle().millis()).as("its duration").isLessThan(120_000);
                 } finally {
                     stores.sandbox().thaw("cassandra");
                 }

@@ -60,15 +60,19 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         return backoff.allows(clock.instant());
     }
 
-    /**
-     * Starts a cycle: its windows from the checkpoints ({@link CycleWindows#open}; {@code empty}
-     * tells whether a store holds no record at all, and may fail: the side is then read in full).
-     */
-    public void begin(Predicate<Side> empty) {
+    /** Starts a cycle: its number, its counters and its clock (connecting to the stores may follow and fail). */
+    public void begin() {
         writes.settle();
         counters.started();
         elasticsearchStartMillis = -1;
         rejectedAtStart = deadLetters.count();
+    }
+
+    /**
+     * Opens the cycle's windows from the checkpoints ({@link CycleWindows#open}; {@code empty}
+     * tells whether a store holds no record at all, and may fail: the side is then read in full).
+     */
+    public void openWindows(Predicate<Side> empty) {
         windows.open(clock.instant(), checkpoints.load(), side -> {
             try {
                 return empty.test(side);

@@ -198,9 +198,10 @@ public class SyncPair implements CamelContextAware {
      */
     public void begin() {
         discardLeftovers();
+        cycle.begin();
         PairStores s = stores();
         s.mapCassandraColumns();
-        cycle.begin(s::isEmpty);
+        cycle.openWindows(s::isEmpty);
     }
 
     /** The two sides, in the order they are read: Cassandra first, then Elasticsearch. */
