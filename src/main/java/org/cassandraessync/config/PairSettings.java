@@ -1,7 +1,6 @@
 package org.cassandraessync.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -46,19 +45,8 @@ public record PairSettings(
      */
     public static PairSettings from(Function<String, String> parameter) {
         String name = Optional.ofNullable(parameter.apply("pair")).map(String::trim).orElse("");
-        List<String> problems = new ArrayList<>();
-        Function<String, String> prefix = key -> "pair '" + name + "': " + key;
-        var r = new Object() {
-            <T> T get(String key, Function<String, T> parse) {
-                String value = Optional.ofNullable(parameter.apply(key)).map(String::trim).orElse("");
-                try {
-                    return parse.apply(value);
-                } catch (IllegalArgumentException e) {
-                    problems.add(prefix.apply(key) + " = '" + value + "': " + e.getMessage());
-                    return null;
-                }
-            }
-        };
+        SyncSettings.Reader r = new SyncSettings.Reader(key -> Optional.ofNullable(parameter.apply(key)),
+                "pair '" + name + "': ");
         r.get("pair", PairSettings::pairName);
         var keyspace = r.get("keyspace", SyncSettings::cqlIdentifier);
         var table = r.get("table", SyncSettings::cqlIdentifier);
@@ -73,9 +61,7 @@ public record PairSettings(
         var schemaEvolution = r.get("schema-evolution", SyncSettings::schemaEvolution);
         var lwt = r.get("write-mode", SyncSettings::lightweightTransactions);
         var createSchema = r.get("create-schema", SyncSettings::bool);
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
-        }
+        r.failOnProblems();
         return new PairSettings(name, keyspace, table, index, period, cron, overlap, batchSize, idField,
                 timestampField, tieBreaker, schemaEvolution, lwt, createSchema);
     }

@@ -1,6 +1,7 @@
 package org.cassandraessync.config;
 
-import java.util.List;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.camel.spi.PropertiesFunction;
@@ -24,22 +25,16 @@ public class QuartzSchedule implements PropertiesFunction {
         String pair = parts[0].trim();
         String period = parts.length > 1 ? parts[1].trim() : "";
         String cron = parts.length > 2 ? parts[2].trim() : "";
-        Optional<String> cronExpression;
-        try {
-            cronExpression = SyncSettings.cron(cron);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(List.of("pair '" + pair + "': cron = '" + cron + "': "
-                    + e.getMessage()));
-        }
+        Map<String, String> parameters = Map.of("period", period, "cron", cron);
+        SyncSettings.Reader r = new SyncSettings.Reader(key -> Optional.ofNullable(parameters.get(key)),
+                "pair '" + pair + "': ");
+        Optional<String> cronExpression = r.get("cron", SyncSettings::cron);
+        r.failOnProblems();
         if (cronExpression.isPresent()) {
             return "cron=" + cronExpression.get().replaceAll("\\s+", "+");
         }
-        try {
-            return "trigger.repeatInterval=" + SyncSettings.positiveDuration(period).toMillis()
-                    + "&trigger.repeatCount=-1";
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(List.of("pair '" + pair + "': period = '" + period + "': "
-                    + e.getMessage()));
-        }
+        Duration repeat = r.get("period", SyncSettings::positiveDuration);
+        r.failOnProblems();
+        return "trigger.repeatInterval=" + repeat.toMillis() + "&trigger.repeatCount=-1";
     }
 }

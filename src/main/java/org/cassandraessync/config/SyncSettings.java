@@ -60,7 +60,7 @@ public record SyncSettings(
      * @throws InvalidConfigurationException naming every invalid key
      */
     public static SyncSettings from(Function<String, Optional<String>> lookup) {
-        Reader r = new Reader(lookup);
+        Reader r = new Reader(lookup, "");
         var contactPoints = r.get(SyncSetting.CASSANDRA_CONTACT_POINTS, SyncSettings::hostPorts);
         var datacenter = r.get(SyncSetting.CASSANDRA_LOCAL_DATACENTER, SyncSettings::nonBlank);
         var keyspace = r.get(SyncSetting.CASSANDRA_KEYSPACE, SyncSettings::cqlIdentifier);
@@ -82,21 +82,24 @@ public record SyncSettings(
         var timestampField = r.get(SyncSetting.TIMESTAMP_FIELD, SyncSettings::cqlIdentifier);
         var tieBreaker = r.get(SyncSetting.TIE_BREAKER, SyncSettings::side);
         var createSchema = r.get(SyncSetting.CREATE_SCHEMA, SyncSettings::bool);
-        if (!r.problems.isEmpty()) {
-            throw new InvalidConfigurationException(r.problems);
-        }
+        r.failOnProblems();
         return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, replicationFactor,
                 schemaEvolution, lwt, hosts, index, esCredentials, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
                 timestampField, tieBreaker, createSchema);
     }
 
-    /** Collects every problem instead of stopping at the first, so one restart fixes them all. */
-    private static final class Reader {
+    /**
+     * Collects every problem instead of stopping at the first, so one restart fixes them all; each
+     * names its key (after {@code label}, e.g. the pair a template parameter belongs to).
+     */
+    static final class Reader {
         private final Function<String, Optional<String>> lookup;
+        private final String label;
         private final List<String> problems = new ArrayList<>();
 
-        Reader(Function<String, Optional<String>> lookup) {
+        Reader(Function<String, Optional<String>> lookup, String label) {
             this.lookup = lookup;
+            this.label = label;
         }
 
         String raw(SyncSetting s) {
@@ -104,12 +107,27 @@ public record SyncSettings(
         }
 
         <T> T get(SyncSetting s, Function<String, T> parser) {
-            String value = raw(s);
+            return parse(s.key(), raw(s), parser);
+        }
+
+        /** A value without a default: unset reads as empty. */
+        <T> T get(String key, Function<String, T> parser) {
+            return parse(key, lookup.apply(key).map(String::trim).orElse(""), parser);
+        }
+
+        private <T> T parse(String key, String value, Function<String, T> parser) {
             try {
                 return parser.apply(value);
             } catch (IllegalArgumentException e) {
-                problems.add(s.key() + " = '" + value + "': " + e.getMessage());
+                problems.add(label + key + " = '" + value + "': " + e.getMessage());
                 return null;
+            }
+        }
+
+        /** @throws InvalidConfigurationException listing every problem found so far */
+        void failOnProblems() {
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigurationException(problems);
             }
         }
 

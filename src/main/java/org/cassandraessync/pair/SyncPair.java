@@ -301,18 +301,6 @@ public class SyncPair implements CamelContextAware {
 
     // --- for operators and tests ---------------------------------------------------------------------
 
-    public String name() {
-        return settings.pair();
-    }
-
-    public PairSettings settings() {
-        return settings;
-    }
-
-    public DeadLetters deadLetters() {
-        return deadLetters;
-    }
-
     /** The summary of the last finished cycle, or null before the first one. */
     public CycleSummary lastCycle() {
         return cycle.lastCycle();
