@@ -33,7 +33,8 @@ class PackageDependenciesTest {
             "schema", Set.of("record", "state", "cassandra", "elasticsearch"),
             "cycle", Set.of("record", "state"),
             "config", Set.of("record", "schema"),
-            "pair", Set.of("record", "state", "cassandra", "elasticsearch", "schema", "cycle", "config"),
+            "observe", Set.of("record", "cycle", "config"),
+            "pair", Set.of("record", "state", "cassandra", "elasticsearch", "schema", "cycle", "config", "observe"),
             "", Set.of("config", "pair"));
 
     @Test

@@ -103,6 +103,36 @@ public class CassandraChanges {
         };
     }
 
+    /**
+     * About how many rows the window holds, for progress lines: the whole table from Cassandra's
+     * size estimates (this node's share of the ring scaled to the whole ring; refreshed by
+     * Cassandra every few minutes), a window with a count over the timestamp index. Empty when
+     * unknown.
+     */
+    public java.util.OptionalLong estimate(SyncWindow window) {
+        if (!window.isFull()) {
+            if (!table.hasTimestampIndex()) {
+                return java.util.OptionalLong.empty();
+            }
+            Row count = session.execute(SimpleStatement.newInstance("SELECT COUNT(*) FROM " + table.qualifiedName()
+                    + " WHERE " + CassandraTable.quoted(timestampColumn) + " > ?", window.after())
+                    .setTimeout(Duration.ofMinutes(1))).one();
+            return count == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(count.getLong(0));
+        }
+        double partitions = 0;
+        double ringShare = 0;
+        for (Row r : session.execute(SimpleStatement.newInstance("SELECT range_start, range_end, partitions_count"
+                + " FROM system.size_estimates WHERE keyspace_name = ? AND table_name = ?",
+                table.keyspace(), table.name()))) {
+            partitions += r.getLong(2);
+            // Murmur3 tokens: the range's share of the 2^64 ring (a wrapping range counts the rest)
+            double span = Long.parseLong(r.getString(1)) / 2.0 - Long.parseLong(r.getString(0)) / 2.0;
+            ringShare += (span <= 0 ? span + Math.pow(2, 63) : span) / Math.pow(2, 63);
+        }
+        return ringShare <= 0 ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(Math.round(partitions / Math.min(1, ringShare)));
+    }
+
     /** True when the table has no row at all. */
     public boolean isEmpty() {
         return session.execute(SimpleStatement.newInstance("SELECT " + CassandraTable.quoted(idColumn) + " FROM "

@@ -55,6 +55,14 @@ public class CassandraTable {
         return columns;
     }
 
+    public String keyspace() {
+        return keyspace;
+    }
+
+    public String name() {
+        return table;
+    }
+
     public String qualifiedName() {
         return keyspace + "." + table;
     }

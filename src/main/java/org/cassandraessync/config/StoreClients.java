@@ -3,6 +3,11 @@ package org.cassandraessync.config;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
@@ -11,12 +16,17 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
@@ -33,6 +43,8 @@ public final class StoreClients implements Service {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     private final SyncSettings settings;
+    private final Probe cassandraProbe = new Probe();
+    private final Probe elasticsearchProbe = new Probe();
     private CqlSession cassandra;
     private RestClient elasticsearchRest;
     private ElasticsearchClient elasticsearch;
@@ -161,6 +173,97 @@ public final class StoreClients implements Service {
             return u.getPort();
         }
         return "https".equals(u.getScheme()) ? 443 : 9200;
+    }
+
+    /**
+     * Why Cassandra cannot be used now, or empty: a session that answers a trivial query within
+     * {@code timeout}, or no session yet and no failed attempt (the first cycle connects). For
+     * health checks: answers within about {@code timeout} even when a store hangs, and asks each
+     * store at most once a second.
+     */
+    public Optional<String> cassandraProblem(Duration timeout) {
+        return cassandraProbe.result(timeout, () -> {
+            CqlSession session;
+            RuntimeException failure;
+            synchronized (this) {
+                session = cassandra;
+                failure = lastCassandraFailure;
+            }
+            if (session == null) {
+                return CompletableFuture.completedFuture(failure == null ? Optional.empty()
+                        : Optional.of(failure.getMessage()));
+            }
+            return session.executeAsync(SimpleStatement.newInstance("SELECT release_version FROM system.local")
+                    .setTimeout(timeout)).toCompletableFuture().thenApply(rs -> Optional.<String>empty());
+        }, "Cassandra at " + settings.cassandraContactPoints());
+    }
+
+    /** Why Elasticsearch cannot be used now, or empty (as {@link #cassandraProblem}). */
+    public Optional<String> elasticsearchProblem(Duration timeout) {
+        return elasticsearchProbe.result(timeout, () -> {
+            elasticsearch();
+            CompletableFuture<Optional<String>> answer = new CompletableFuture<>();
+            elasticsearchRest.performRequestAsync(new Request("GET", "/"), new ResponseListener() {
+                @Override
+                public void onSuccess(Response response) {
+                    answer.complete(Optional.empty());
+                }
+
+                @Override
+                public void onFailure(Exception e) {
+                    // any answer but a refusal of the credentials or a server error means it is there
+                    // (a minimal distribution answers GET / with 405)
+                    int status = e instanceof ResponseException r ? r.getResponse().getStatusLine().getStatusCode() : 0;
+                    if (status == 401) {
+                        answer.complete(Optional.of("refused the credentials (HTTP 401; sync.elasticsearch.username)"));
+                    } else if (status > 0 && status < 500) {
+                        answer.complete(Optional.empty());
+                    } else {
+                        answer.completeExceptionally(e);
+                    }
+                }
+            });
+            return answer;
+        }, "Elasticsearch at " + settings.elasticsearchHosts());
+    }
+
+    /** One store's last health answer, reused for a second; at most one question in flight. */
+    private static final class Probe {
+        private static final long FRESH_NANOS = 1_000_000_000L;
+        private Optional<String> last = Optional.empty();
+        private long askedNanos;
+        private CompletableFuture<Optional<String>> inFlight;
+
+        synchronized Optional<String> result(Duration timeout,
+                java.util.function.Supplier<CompletableFuture<Optional<String>>> ask, String store) {
+            long now = System.nanoTime();
+            if (inFlight == null && now - askedNanos < FRESH_NANOS && askedNanos != 0) {
+                return last;
+            }
+            if (inFlight == null) {
+                askedNanos = now;
+                try {
+                    inFlight = ask.get();
+                } catch (RuntimeException e) {
+                    inFlight = CompletableFuture.failedFuture(e);
+                }
+            }
+            try {
+                last = inFlight.get(timeout.toMillis(), TimeUnit.MILLISECONDS).map(m -> store + ": " + m);
+                inFlight = null;
+            } catch (TimeoutException e) {
+                // still asking: the next call waits for the same answer
+                last = Optional.of(store + " did not answer within " + timeout.toSeconds() + " s");
+            } catch (ExecutionException e) {
+                inFlight = null;
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                last = Optional.of(store + " did not answer: " + cause.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                last = Optional.of(store + ": health check interrupted");
+            }
+            return last;
+        }
     }
 
     @Override

@@ -78,4 +78,10 @@ public enum SyncSetting {
     public String description() {
         return description;
     }
+
+    /** True for a key whose value must never appear in a log line, an error message or an endpoint. */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("api-key") || k.contains("token");
+    }
 }

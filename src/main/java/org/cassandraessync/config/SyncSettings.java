@@ -119,7 +119,8 @@ public record SyncSettings(
             try {
                 return parser.apply(value);
             } catch (IllegalArgumentException e) {
-                problems.add(label + key + " = '" + value + "': " + e.getMessage());
+                problems.add(label + key + " = '" + (SyncSetting.isSecret(key) ? "****" : value) + "': "
+                        + e.getMessage());
                 return null;
             }
         }
@@ -209,10 +210,13 @@ public record SyncSettings(
         };
     }
 
+    private static final String DURATION_EXPECTED = "expected a duration such as 500ms, 5s, 1m, 1h30m or PT5S";
+    private static final java.util.regex.Pattern ZERO = java.util.regex.Pattern.compile("\\s*0+\\s*[A-Za-z]*\\s*|P?T?0+[A-Za-z]");
+
     static Duration positiveDuration(String v) {
         Duration d = nonNegativeDuration(v);
         if (d.isZero()) {
-            throw new IllegalArgumentException("must be longer than 0");
+            throw new IllegalArgumentException("must be longer than 0 (a duration such as 500ms, 5s or 1m)");
         }
         return d;
     }
@@ -222,7 +226,11 @@ public record SyncSettings(
         try {
             millis = v.startsWith("P") || v.startsWith("p") ? Duration.parse(v).toMillis() : TimeUtils.toMilliSeconds(v);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("expected a duration such as 500ms, 5s, 1m or PT5S");
+            throw new IllegalArgumentException(DURATION_EXPECTED);
+        }
+        // Camel's parser reads any text without digits ("abc", "soon") as 0
+        if (millis == 0 && !ZERO.matcher(v).matches()) {
+            throw new IllegalArgumentException(DURATION_EXPECTED);
         }
         if (millis < 0) {
             throw new IllegalArgumentException("must not be negative");

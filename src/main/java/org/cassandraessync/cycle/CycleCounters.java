@@ -80,6 +80,11 @@ public final class CycleCounters {
         total.rejected.addAndGet(count);
     }
 
+    /** Records read from {@code side} in the running cycle. */
+    public long readInCycle(Side side) {
+        return current.read(side).get();
+    }
+
     /** Milliseconds since the cycle started. */
     public long millis() {
         return (System.nanoTime() - startNanos) / 1_000_000;

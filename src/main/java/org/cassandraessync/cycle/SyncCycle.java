@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -44,6 +47,16 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /** When the Elasticsearch side started being read: the Cassandra side (and its writes) took until then. */
     private volatile long elasticsearchStartMillis;
     private volatile CycleSummary last;
+    private final CycleProgress progress;
+    private volatile CycleObserver observer = CycleObserver.NONE;
+    private final Instant createdAt;
+    /** The end of the last successful cycle, or null. */
+    private volatile Instant lastSuccess;
+    /** The last sign of life: a page read or a cycle committed. */
+    private volatile Instant lastProgress;
+    private volatile String lastFailure;
+    private volatile Map<Side, Instant> committed;
+    private final Heartbeat heartbeat;
 
     public SyncCycle(String pair, CheckpointStore checkpoints, DeadLetters deadLetters, Duration overlap,
             Duration period, Clock clock) {
@@ -53,6 +66,14 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         this.clock = clock;
         this.windows = new CycleWindows(overlap);
         this.backoff = new Backoff(period);
+        this.progress = new CycleProgress(pair, counters::readInCycle);
+        this.createdAt = clock.instant();
+        this.heartbeat = new Heartbeat(pair, createdAt);
+    }
+
+    /** Told of each record written and each cycle's end (the metrics). */
+    public void observer(CycleObserver observer) {
+        this.observer = observer == null ? CycleObserver.NONE : observer;
     }
 
     /** False while backing off after failed cycles. */
@@ -64,6 +85,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     public void begin() {
         writes.settle();
         counters.started();
+        progress.reset();
         elasticsearchStartMillis = -1;
         rejectedAtStart = deadLetters.count();
     }
@@ -73,7 +95,11 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
      * tells whether a store holds no record at all, and may fail: the side is then read in full).
      */
     public void openWindows(Predicate<Side> empty) {
-        windows.open(clock.instant(), checkpoints.load(), side -> {
+        Map<Side, Instant> saved = checkpoints.load();
+        if (committed == null) {
+            committed = saved;
+        }
+        windows.open(clock.instant(), saved, side -> {
             try {
                 return empty.test(side);
             } catch (RuntimeException e) {
@@ -86,7 +112,9 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         if (side == Side.ELASTICSEARCH && elasticsearchStartMillis < 0) {
             elasticsearchStartMillis = counters.millis();
         }
-        return windows.window(side);
+        SyncWindow w = windows.window(side);
+        progress.sideStarted(side, w);
+        return w;
     }
 
     public boolean wasEmptyAtStart(Side side) {
@@ -102,6 +130,10 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
             if (!known) {
                 toDecide.add(r);
             }
+        }
+        if (!page.isEmpty()) {
+            lastProgress = clock.instant();
+            progress.pageRead(page.get(0).side());
         }
         return toDecide;
     }
@@ -131,6 +163,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         synced.remember(record);
         synced.remember(write.target(), record.id(), record.lastModified(), stamp);
         counters.written(write.target());
+        observer.written(write.target(), clock.millis() - record.lastModified().toEpochMilli());
     }
 
     /** The source's checkpoint stays before this version so the next cycle decides it again. */
@@ -154,16 +187,34 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /** Waits for the writes still in flight, then commits both checkpoints and logs the summary line. */
     public void commit() {
         writes.awaitAll();
-        checkpoints.save(windows.watermarks());
+        Map<Side, Instant> watermarks = windows.watermarks();
+        checkpoints.save(watermarks);
+        committed = watermarks;
         backoff.succeeded();
         counters.rejected(deadLetters.count() - rejectedAtStart);
         last = counters.cycle(false);
+        progress.ended();
+        lastSuccess = clock.instant();
+        lastProgress = lastSuccess;
+        lastFailure = null;
+        observer.ended(last);
         long cassandraSide = elasticsearchStartMillis < 0 ? last.millis() : elasticsearchStartMillis;
-        LOG.info("{} cycle {}: cassandra→elasticsearch read {} written {} | elasticsearch→cassandra read {} written {}"
-                + " | unchanged {} | conflicts {} | rejected {} | {} ms (Cassandra side {} ms, Elasticsearch side {} ms)",
-                pair, last.cycle(), last.readCassandra(), last.writtenElasticsearch(), last.readElasticsearch(),
-                last.writtenCassandra(), last.unchanged(), last.conflicts(), last.rejected(), last.millis(),
-                cassandraSide, last.millis() - cassandraSide);
+        // a cycle that changed nothing is not news; the heartbeat says the pair is alive
+        boolean news = last.writtenCassandra() + last.writtenElasticsearch() + last.conflicts() + last.rejected() > 0;
+        heartbeat.cycleEnded(last, clock.instant(), this::checkpointAges);
+        if (!news && !LOG.isDebugEnabled()) {
+            return;
+        }
+        String line = "{} cycle {}: cassandra→elasticsearch read {} written {} | elasticsearch→cassandra read {} written {}"
+                + " | unchanged {} | conflicts {} | rejected {} | {} ms (Cassandra side {} ms, Elasticsearch side {} ms)";
+        Object[] values = {pair, last.cycle(), last.readCassandra(), last.writtenElasticsearch(),
+            last.readElasticsearch(), last.writtenCassandra(), last.unchanged(), last.conflicts(), last.rejected(),
+            last.millis(), cassandraSide, last.millis() - cassandraSide};
+        if (news) {
+            LOG.info(line, values);
+        } else {
+            LOG.debug(line, values);
+        }
     }
 
     /**
@@ -172,6 +223,10 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
      */
     public void failed(Exception cause) {
         last = counters.cycle(true);
+        progress.ended();
+        lastFailure = rootMessage(cause);
+        observer.ended(last);
+        heartbeat.cycleEnded(last, clock.instant(), this::checkpointAges);
         Duration pause = backoff.failed(clock.instant());
         LOG.warn("{} cycle {} failed after {} ms, retrying in {} s: {}", pair, last.cycle(), last.millis(),
                 pause.toMillis() / 1000.0, rootMessage(cause));
@@ -184,6 +239,42 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
 
     public CycleSummary totals() {
         return counters.totals();
+    }
+
+    /** How far a long cycle has come, per side. */
+    public CycleProgress progress() {
+        return progress;
+    }
+
+    /** When this pair's cycles were set up (the reference for staleness before any cycle succeeded). */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** The end of the last successful cycle; empty before the first. */
+    public Optional<Instant> lastSuccess() {
+        return Optional.ofNullable(lastSuccess);
+    }
+
+    /** The last sign of progress: a page read or a cycle committed; empty before the first. */
+    public Optional<Instant> lastProgress() {
+        return Optional.ofNullable(lastProgress);
+    }
+
+    /** Why the last cycle failed; empty when it succeeded (or none ran yet). */
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /** How far each side's committed checkpoint is behind now; empty before a checkpoint is known. */
+    public Map<Side, Duration> checkpointAges() {
+        Map<Side, Instant> c = committed;
+        Map<Side, Duration> ages = new EnumMap<>(Side.class);
+        if (c != null) {
+            Instant now = clock.instant();
+            c.forEach((side, at) -> ages.put(side, Duration.between(at, now)));
+        }
+        return ages;
     }
 
     static String rootMessage(Throwable e) {

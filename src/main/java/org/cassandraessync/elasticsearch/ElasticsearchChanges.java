@@ -58,6 +58,21 @@ public class ElasticsearchChanges {
         this.batchSize = batchSize;
     }
 
+    private Query query(SyncWindow window) {
+        return window.isFull() ? Query.of(q -> q.matchAll(m -> m))
+                : Query.of(q -> q.range(r -> r.date(d -> d.field(timestampField)
+                        .gt(Timestamps.format(window.after())))));
+    }
+
+    /** How many documents the window holds (for progress lines). */
+    public long count(SyncWindow window) {
+        try {
+            return client.count(c -> c.index(index).query(query(window))).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Elasticsearch count on " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** True when the index holds no searchable document. */
     public boolean isEmpty() {
         try {
@@ -72,10 +87,7 @@ public class ElasticsearchChanges {
      * {@code known} says are in sync already are counted there and skipped.
      */
     public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known) {
-        Query query = window.isFull()
-                ? Query.of(q -> q.matchAll(m -> m))
-                : Query.of(q -> q.range(r -> r.date(d -> d.field(timestampField)
-                        .gt(Timestamps.format(window.after())))));
+        Query query = query(window);
         return new PageIterator<>(readAhead) {
             private String pit;
             private List<FieldValue> searchAfter;

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -30,6 +32,7 @@ import org.cassandraessync.elasticsearch.IndexMapping;
 import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.record.SyncWindow;
 import org.cassandraessync.schema.SchemaEvolution;
 import org.cassandraessync.state.DeadLetters;
 
@@ -54,11 +57,13 @@ final class PairStores {
     private final CassandraWriter cassandraWriter;
     private final ElasticsearchWriter elasticsearchWriter;
     private final SchemaEvolution schemaEvolution;
+    private final ExecutorService readAhead;
 
     PairStores(PairSettings pair, SyncSettings daemon, CqlSession cassandra, ElasticsearchClient elasticsearch,
             SyncCycle cycle, DeadLetters deadLetters, ObjectMapper json, ExecutorService readAhead,
             ExecutorService bulkSenders) {
         this.cycle = cycle;
+        this.readAhead = readAhead;
         CassandraSchema.ensure(cassandra, pair.keyspace(), pair.table(), pair.idField(), pair.timestampField(),
                 pair.createSchema(), daemon.cassandraReplicationFactor());
         ElasticsearchIndex.ensure(elasticsearch, pair.index(), pair.timestampField(), pair.createSchema());
@@ -88,6 +93,12 @@ final class PairStores {
     /** True when {@code side} holds no record at all. */
     boolean isEmpty(Side side) {
         return side == Side.CASSANDRA ? cassandraChanges.isEmpty() : elasticsearchChanges.isEmpty();
+    }
+
+    /** About how many records {@code side} holds in {@code window}, asked on another thread (progress lines). */
+    CompletableFuture<OptionalLong> estimate(Side side, SyncWindow window) {
+        return CompletableFuture.supplyAsync(() -> side == Side.CASSANDRA ? cassandraChanges.estimate(window)
+                : OptionalLong.of(elasticsearchChanges.count(window)), readAhead);
     }
 
     /** Columns that exist only in Cassandra get an explicit Elasticsearch mapping. */

@@ -15,6 +15,8 @@ import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.health.HealthCheckRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.cassandraessync.config.PairSettings;
@@ -24,6 +26,9 @@ import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.DecisionsInFlight;
 import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
 import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.observe.PairMetrics;
+import org.cassandraessync.observe.PairReadiness;
+import org.cassandraessync.observe.SchedulerLiveness;
 import org.cassandraessync.record.Json;
 import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
@@ -50,6 +55,8 @@ public class SyncPair implements CamelContextAware {
     public static final String BEAN_PREFIX = "syncPair-";
     /** How long the steps after the aggregation may take for one page's records. */
     private static final Duration DECISIONS_TIMEOUT = Duration.ofMinutes(1);
+    /** The registry camel-micrometer-prometheus serves at /observe/metrics. */
+    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     private final Map<String, String> parameters = new HashMap<>();
     private CamelContext context;
@@ -64,6 +71,8 @@ public class SyncPair implements CamelContextAware {
     private ExecutorService readAhead;
     private ExecutorService bulkSenders;
     private volatile PairStores stores;
+    private PairReadiness readiness;
+    private volatile PairMetrics metrics;
     private final Map<Side, List<PendingWrite>> toWrite = Map.of(
             Side.CASSANDRA, new ArrayList<>(), Side.ELASTICSEARCH, new ArrayList<>());
 
@@ -167,10 +176,36 @@ public class SyncPair implements CamelContextAware {
                 settings.legacyCheckpointName(), json);
         cycle = new SyncCycle(settings.pair(), checkpoints, deadLetters, settings.overlap(), settings.period(),
                 Clock.systemUTC());
+        observe();
         ExecutorServiceManager threads = context.getExecutorServiceManager();
         readAhead = threads.newCachedThreadPool(this, "sync-read-ahead-" + settings.pair());
         bulkSenders = threads.newFixedThreadPool(this, "sync-bulk-" + settings.pair(),
                 PairStores.ELASTICSEARCH_BULKS_IN_FLIGHT);
+    }
+
+    /**
+     * The pair's readiness check and (when Camel serves metrics) its meters; the scheduler's
+     * liveness check once per context.
+     */
+    private void observe() {
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            readiness = new PairReadiness(settings.pair(), cycle, clients, settings.period(), settings.cron());
+            readiness.setCamelContext(context);
+            health.register(readiness);
+            SchedulerLiveness.ensureRegistered(context);
+        }
+        bindMetrics();
+    }
+
+    /** Binds the meters once Camel's registry exists (camel-main may create it after the pairs). */
+    private void bindMetrics() {
+        if (metrics == null) {
+            MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+            if (registry != null) {
+                metrics = PairMetrics.bind(registry, settings.pair(), cycle);
+            }
+        }
     }
 
     /** Stops the pair's threads (the route is stopping). */
@@ -178,6 +213,14 @@ public class SyncPair implements CamelContextAware {
         if (context != null && settings != null) {
             context.getRegistry().unbind(BEAN_PREFIX + settings.pair());
             clients.unregister(settings.pair());
+            HealthCheckRegistry health = HealthCheckRegistry.get(context);
+            if (health != null && readiness != null) {
+                health.unregister(readiness);
+            }
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
         }
         if (context != null && readAhead != null) {
             context.getExecutorServiceManager().shutdown(readAhead);
@@ -198,6 +241,7 @@ public class SyncPair implements CamelContextAware {
      */
     public void begin() {
         discardLeftovers();
+        bindMetrics();
         cycle.begin();
         PairStores s = stores();
         s.mapCassandraColumns();
@@ -317,6 +361,7 @@ public class SyncPair implements CamelContextAware {
                 if (stores == null) {
                     stores = new PairStores(settings, clients.settings(), clients.cassandra(), clients.elasticsearch(),
                             cycle, deadLetters, json, readAhead, bulkSenders);
+                    cycle.progress().estimator(stores::estimate);
                 }
                 s = stores;
             }

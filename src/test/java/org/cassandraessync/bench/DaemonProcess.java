@@ -62,9 +62,13 @@ final class DaemonProcess implements AutoCloseable {
                     .toString(), "-Xmx" + options.daemonHeap(), "-Xlog:gc:file=" + gcLog.toAbsolutePath()));
             command.addAll(options.daemonOptions());
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.add("-Dcamel.management.port=" + org.cassandraessync.support.RunningDaemon.freePort());
             command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-            Process process = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            // cycles that change nothing log their line at DEBUG: the idle measurements need them
+            builder.environment().put("SYNC_LOG_LEVEL", "DEBUG");
+            Process process = builder.start();
             return new DaemonProcess(process, log, gcLog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the daemon jar " + jar, e);

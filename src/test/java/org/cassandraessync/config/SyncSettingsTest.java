@@ -73,6 +73,22 @@ class SyncSettingsTest {
         assertThat(settings(Map.of("sync.period", "PT0.5S")).period()).isEqualTo(Duration.ofMillis(500));
         assertThatThrownBy(() -> settings(Map.of("sync.period", "soon")))
                 .hasMessageContaining("sync.period = 'soon': expected a duration");
+        assertThatThrownBy(() -> settings(Map.of("sync.period", "abc")))
+                .hasMessageContaining("sync.period = 'abc': expected a duration such as 500ms, 5s");
+        assertThat(settings(Map.of("sync.overlap", "0s")).overlap()).isZero();
+        assertThat(settings(Map.of("sync.overlap", "1h30m")).overlap()).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void a_rejected_secret_is_named_by_its_key_and_never_shown() {
+        String secret = "hunter2 hunter2";
+        SyncSettings.Reader reader = new SyncSettings.Reader(k -> java.util.Optional.of(secret), "");
+        reader.get(SyncSetting.ELASTICSEARCH_PASSWORD, v -> {
+            throw new IllegalArgumentException("unusable");
+        });
+        assertThatThrownBy(reader::failOnProblems)
+                .hasMessageContaining("sync.elasticsearch.password = '****': unusable")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 
     @Test

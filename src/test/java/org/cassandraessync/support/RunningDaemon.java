@@ -11,19 +11,38 @@ import org.cassandraessync.pair.SyncPair;
 public final class RunningDaemon implements AutoCloseable {
 
     private final Main main;
+    private final int managementPort;
 
-    private RunningDaemon(Main main) {
+    private RunningDaemon(Main main, int managementPort) {
         this.main = main;
+        this.managementPort = managementPort;
     }
 
+    /** Starts the daemon; its management server (health, metrics) on a free port unless one is given. */
     public static RunningDaemon start(Map<String, String> properties) {
-        Main main = SyncApplication.create(properties);
+        Map<String, String> withPort = new java.util.HashMap<>(properties);
+        withPort.computeIfAbsent("camel.management.port", k -> String.valueOf(freePort()));
+        Main main = SyncApplication.create(withPort);
         try {
             main.start();
         } catch (Exception e) {
             throw new IllegalStateException("daemon did not start", e);
         }
-        return new RunningDaemon(main);
+        return new RunningDaemon(main, Integer.parseInt(withPort.get("camel.management.port")));
+    }
+
+    /** A port nothing listens on now. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The management server's URL for {@code path} ({@code /observe/health}, {@code /observe/metrics}). */
+    public java.net.URI management(String path) {
+        return java.net.URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     /**

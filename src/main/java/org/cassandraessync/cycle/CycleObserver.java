@@ -1,0 +1,26 @@
+package org.cassandraessync.cycle;
+
+import org.cassandraessync.record.Side;
+
+/**
+ * Told of what a pair's cycles do, as it happens, for figures that cannot be read afterwards from
+ * the counters: the lag of each record written and the duration of each cycle (the metrics).
+ * Called from the cycle's and the writers' threads; implementations must be quick and thread-safe.
+ */
+public interface CycleObserver {
+
+    CycleObserver NONE = new CycleObserver() {
+    };
+
+    /**
+     * A record landed in {@code target}.
+     *
+     * @param lagMillis now − the record's {@code last_modified}: how long the change took to arrive
+     */
+    default void written(Side target, long lagMillis) {
+    }
+
+    /** A cycle ended, successfully or not ({@link CycleSummary#failed()}). */
+    default void ended(CycleSummary summary) {
+    }
+}

@@ -1,0 +1,152 @@
+package org.cassandraessync.cycle;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
+
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncWindow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How far a long cycle has come on each side: records read, of about how many (asked of the store
+ * once the side has run a few seconds: Elasticsearch {@code _count}, Cassandra's size estimates),
+ * the rate and the time left. A progress line every {@value #LINE_EVERY_SECONDS} s while a side
+ * is read; short cycles log none and ask for no estimate.
+ */
+public final class CycleProgress {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CycleProgress.class);
+    static final int LINE_EVERY_SECONDS = 10;
+    private static final long ESTIMATE_AFTER_NANOS = Duration.ofSeconds(3).toNanos();
+
+    /** The figures of one side of the running cycle. */
+    public record Figures(long read, OptionalLong estimated, double perSecond, OptionalLong etaSeconds) {
+    }
+
+    private final class SideProgress {
+        final Side side;
+        volatile long startNanos;
+        volatile long lastLineNanos;
+        volatile CompletableFuture<OptionalLong> estimate;
+        SyncWindow window;
+
+        SideProgress(Side side) {
+            this.side = side;
+        }
+
+        void start(SyncWindow w, long now) {
+            window = w;
+            startNanos = now;
+            lastLineNanos = now;
+            estimate = null;
+        }
+
+        Figures figures(long now) {
+            long read = readSoFar.applyAsLong(side);
+            double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
+            double rate = read / seconds;
+            CompletableFuture<OptionalLong> e = estimate;
+            OptionalLong estimated = e != null && e.isDone() && !e.isCompletedExceptionally() ? e.join()
+                    : OptionalLong.empty();
+            OptionalLong eta = estimated.isPresent() && rate > 0
+                    ? OptionalLong.of(Math.round(Math.max(0, estimated.getAsLong() - read) / rate))
+                    : OptionalLong.empty();
+            return new Figures(read, estimated, rate, eta);
+        }
+    }
+
+    private final String pair;
+    private final ToLongFunction<Side> readSoFar;
+    private final Map<Side, SideProgress> sides = new EnumMap<>(Side.class);
+    private volatile BiFunction<Side, SyncWindow, CompletableFuture<OptionalLong>> estimator;
+    private volatile Side reading;
+
+    /** @param readSoFar the records read so far on a side in the running cycle */
+    public CycleProgress(String pair, ToLongFunction<Side> readSoFar) {
+        this.pair = pair;
+        this.readSoFar = readSoFar;
+        for (Side s : Side.values()) {
+            sides.put(s, new SideProgress(s));
+        }
+    }
+
+    /** Where the totals come from (set when the pair's stores are ready). */
+    public void estimator(BiFunction<Side, SyncWindow, CompletableFuture<OptionalLong>> estimator) {
+        this.estimator = estimator;
+    }
+
+    /** A new cycle: nothing is being read yet. */
+    void reset() {
+        reading = null;
+        sides.values().forEach(p -> p.startNanos = 0);
+    }
+
+    /** {@code side} starts being read over {@code window}. */
+    void sideStarted(Side side, SyncWindow window) {
+        sides.get(side).start(window, System.nanoTime());
+        reading = side;
+    }
+
+    /** A page was read on {@code side}: may ask for the estimate, may log a progress line. */
+    void pageRead(Side side) {
+        SideProgress p = sides.get(side);
+        if (p.startNanos == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        var ask = estimator;
+        if (p.estimate == null && ask != null && now - p.startNanos > ESTIMATE_AFTER_NANOS) {
+            try {
+                p.estimate = ask.apply(side, p.window);
+            } catch (RuntimeException e) {
+                p.estimate = CompletableFuture.failedFuture(e);
+            }
+        }
+        if (now - p.lastLineNanos >= LINE_EVERY_SECONDS * 1_000_000_000L) {
+            p.lastLineNanos = now;
+            Figures f = p.figures(now);
+            LOG.info("{} progress {}: {} records read{}, {}/s{}", pair, direction(side), f.read(),
+                    f.estimated().isPresent() ? " of about " + f.estimated().getAsLong() + " ("
+                            + Math.min(100, 100 * f.read() / Math.max(1, f.estimated().getAsLong())) + "%)" : "",
+                    Math.round(f.perSecond()),
+                    f.etaSeconds().isPresent() ? ", about " + duration(f.etaSeconds().getAsLong()) + " left" : "");
+        }
+    }
+
+    /** The figures of {@code side} while it is read; zeros otherwise. */
+    public Figures figures(Side side) {
+        if (reading != side) {
+            return new Figures(0, OptionalLong.empty(), 0, OptionalLong.empty());
+        }
+        return sides.get(side).figures(System.nanoTime());
+    }
+
+    /** The side being read, or null between cycles. */
+    public Side reading() {
+        return reading;
+    }
+
+    void ended() {
+        reading = null;
+    }
+
+    static String direction(Side source) {
+        return source.label() + "→" + source.opposite().label();
+    }
+
+    static String duration(long seconds) {
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + " min " + seconds % 60 + " s";
+        }
+        return seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
+    }
+}

@@ -1,0 +1,104 @@
+package org.cassandraessync.observe;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.record.Side;
+import org.quartz.CronExpression;
+
+/**
+ * A pair's readiness ({@code /observe/health/ready}): DOWN, with the reason, while a store does
+ * not answer or when the pair has shown no progress (a successful cycle, or a page read by a long
+ * one) for longer than {@link #bound}: three periods and at least a minute. Also DOWN until the
+ * first cycle has read or committed something.
+ */
+public final class PairReadiness extends AbstractHealthCheck {
+
+    static final Duration MIN_BOUND = Duration.ofMinutes(1);
+    static final Duration STORE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String pair;
+    private final SyncCycle cycle;
+    private final StoreClients stores;
+    private final Duration bound;
+
+    public PairReadiness(String pair, SyncCycle cycle, StoreClients stores, Duration period, Optional<String> cron) {
+        super("cassandra-es-sync", "cassandra-es-sync-" + pair);
+        this.pair = pair;
+        this.cycle = cycle;
+        this.stores = stores;
+        this.bound = bound(period, cron);
+    }
+
+    /** Three times the time between cycles (from the cron expression when there is one), at least a minute. */
+    static Duration bound(Duration period, Optional<String> cron) {
+        Duration interval = cron.flatMap(PairReadiness::cronInterval).orElse(period);
+        Duration three = interval.multipliedBy(3);
+        return three.compareTo(MIN_BOUND) < 0 ? MIN_BOUND : three;
+    }
+
+    private static Optional<Duration> cronInterval(String expression) {
+        try {
+            CronExpression cron = new CronExpression(expression);
+            Date first = cron.getNextValidTimeAfter(new Date());
+            Date second = first == null ? null : cron.getNextValidTimeAfter(first);
+            return second == null ? Optional.empty() : Optional.of(Duration.ofMillis(second.getTime() - first.getTime()));
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Duration bound() {
+        return bound;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Instant now = Instant.now();
+        builder.detail("pair", pair);
+        builder.detail("bound.seconds", bound.toSeconds());
+        cycle.lastSuccess().ifPresent(t -> builder.detail("last.success", t.toString()));
+        cycle.lastFailure().ifPresent(f -> builder.detail("last.failure", f));
+        cycle.checkpointAges().forEach((side, age) -> builder.detail("checkpoint.age.seconds." + side.label(),
+                age.toSeconds()));
+        List<String> problems = new ArrayList<>();
+        stores.cassandraProblem(STORE_TIMEOUT).ifPresent(problems::add);
+        stores.elasticsearchProblem(STORE_TIMEOUT).ifPresent(problems::add);
+        Optional<Instant> progress = cycle.lastProgress();
+        String failure = cycle.lastFailure().map(f -> "; last failure: " + f).orElse("");
+        if (progress.isEmpty()) {
+            problems.add("no cycle has completed yet (started "
+                    + Duration.between(cycle.createdAt(), now).toSeconds() + " s ago)" + failure);
+        } else {
+            Duration quiet = Duration.between(progress.get(), now);
+            if (quiet.compareTo(bound) > 0) {
+                problems.add("no progress for " + quiet.toSeconds() + " s, more than " + bound.toSeconds()
+                        + " s (three periods, at least a minute)" + failure);
+            }
+        }
+        Side reading = cycle.progress().reading();
+        if (reading != null) {
+            builder.detail("reading", reading.label());
+        }
+        if (problems.isEmpty()) {
+            builder.up();
+        } else {
+            builder.message("pair '" + pair + "': " + String.join("; ", problems)).down();
+        }
+    }
+}
