@@ -23,6 +23,20 @@ public final class SyncApplication {
     }
 
     public static void main(String[] args) {
+        if (SyncCommands.isCommand(args)) {
+            // the command's own output, not Camel's start-up lines
+            if (LoggerFactory.getLogger("org.apache.camel") instanceof ch.qos.logback.classic.Logger camel) {
+                camel.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+            int code;
+            try {
+                code = new SyncCommands(System.out).run(args, Map.of());
+            } catch (Exception e) {
+                LOG.error("{} failed: {}", args[0], rootMessage(e));
+                code = SyncCommands.ERROR;
+            }
+            System.exit(code);
+        }
         try {
             create(Map.of()).run(args);
         } catch (Exception e) {

@@ -108,6 +108,12 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         });
     }
 
+    /** Opens windows over everything both stores hold, whatever the checkpoints say ({@code verify}). */
+    public void openFullWindows() {
+        committed = checkpoints.load();
+        windows.open(clock.instant(), Map.of(), side -> false);
+    }
+
     public SyncWindow window(Side side) {
         if (side == Side.ELASTICSEARCH && elasticsearchStartMillis < 0) {
             elasticsearchStartMillis = counters.millis();

@@ -354,6 +354,16 @@ public class SyncPair implements CamelContextAware {
         return cycle.totals();
     }
 
+    /** The pair's name. */
+    public String name() {
+        return settings.pair();
+    }
+
+    /** A comparison of this pair's stores outside its route ({@code verify}, {@code dry-run}). */
+    public PairCheck check() {
+        return new PairCheck(settings, clients, json, readAhead, bulkSenders);
+    }
+
     private PairStores stores() {
         PairStores s = stores;
         if (s == null) {

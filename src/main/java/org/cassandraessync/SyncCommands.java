@@ -1,0 +1,246 @@
+package org.cassandraessync;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.apache.camel.main.Main;
+import org.cassandraessync.pair.PairCheck;
+import org.cassandraessync.pair.SyncPair;
+import org.cassandraessync.record.Json;
+import org.cassandraessync.record.Side;
+
+/**
+ * The jar's commands besides running the daemon, on the daemon's own configuration (same
+ * {@code application.properties}, routes and pairs; no cycle runs, no port is opened):
+ * <pre>
+ *   verify  [--pair NAME] [--output FILE.json] [--repair]   exit 0: the stores agree, 1: they differ, 2: error
+ *   dry-run [--pair NAME]                                   what the next cycle would write
+ * </pre>
+ */
+final class SyncCommands {
+
+    static final int AGREE = 0;
+    static final int DIFFER = 1;
+    static final int ERROR = 2;
+    /** Ids listed on the console per pair and direction; the JSON file holds them all. */
+    static final int LISTED = 20;
+
+    private final PrintStream out;
+
+    SyncCommands(PrintStream out) {
+        this.out = out;
+    }
+
+    static boolean isCommand(String[] args) {
+        return args.length > 0 && (args[0].equals("verify") || args[0].equals("dry-run"));
+    }
+
+    /** Runs the command; answers the exit code. */
+    int run(String[] args, Map<String, String> properties) {
+        String pairName = null;
+        Path output = null;
+        boolean repair = false;
+        String command = args[0];
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--pair" -> pairName = value(args, ++i, "--pair");
+                case "--output" -> output = Path.of(value(args, ++i, "--output"));
+                case "--repair" -> repair = true;
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; " + usage());
+            }
+        }
+        if (command.equals("dry-run") && (output != null || repair)) {
+            throw new IllegalArgumentException("dry-run takes only --pair; " + usage());
+        }
+        Map<String, String> quiet = new LinkedHashMap<>(properties);
+        // the routes exist (so the pairs do) but never start; a running daemon keeps its port
+        quiet.put("camel.main.auto-startup", "false");
+        quiet.put("camel.management.enabled", "false");
+        Main main = SyncApplication.create(quiet);
+        try {
+            main.start();
+            List<SyncPair> pairs = pairs(main, pairName);
+            return command.equals("verify") ? verify(pairs, output, repair) : dryRun(pairs);
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        } finally {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                // the answer is already printed
+            }
+        }
+    }
+
+    private int verify(List<SyncPair> pairs, Path output, boolean repair) throws IOException {
+        boolean differ = false;
+        try (OutputStream file = output == null ? OutputStream.nullOutputStream() : Files.newOutputStream(output);
+                JsonGenerator json = Json.newMapper().getFactory().createGenerator(file)) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            json.writeArrayFieldStart("pairs");
+            for (SyncPair pair : pairs) {
+                json.writeStartObject();
+                json.writeStringField("pair", pair.name());
+                json.writeArrayFieldStart("differences");
+                Map<PairCheck.Difference, List<PairCheck.Found>> listed = new LinkedHashMap<>();
+                PairCheck.Result result = pair.check().verify(repair, f -> {
+                    write(json, f);
+                    List<PairCheck.Found> l = listed.computeIfAbsent(f.kind(), k -> new ArrayList<>());
+                    if (l.size() < LISTED) {
+                        l.add(f);
+                    }
+                });
+                json.writeEndArray();
+                writeSummary(json, result);
+                json.writeEndObject();
+                printVerify(result, listed, repair);
+                differ |= result.total() > 0;
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        if (output != null) {
+            out.println("Full list: " + output.toAbsolutePath());
+        }
+        return differ ? DIFFER : AGREE;
+    }
+
+    private int dryRun(List<SyncPair> pairs) {
+        for (SyncPair pair : pairs) {
+            Map<Side, List<PairCheck.Found>> listed = new LinkedHashMap<>();
+            Map<Side, Map<String, Long>> byReason = new LinkedHashMap<>();
+            for (Side source : Side.values()) {
+                listed.put(source, new ArrayList<>());
+                byReason.put(source, new LinkedHashMap<>(Map.of("missing", 0L, "older", 0L, "tie-break", 0L)));
+            }
+            List<PairCheck.Found> unreadable = new ArrayList<>();
+            PairCheck.Result result = pair.check().dryRun(f -> {
+                if (f.winner() == null) {
+                    unreadable.add(f);
+                    return;
+                }
+                byReason.get(f.winner()).merge(f.kind().reason(), 1L, Long::sum);
+                if (listed.get(f.winner()).size() < LISTED) {
+                    listed.get(f.winner()).add(f);
+                }
+            });
+            out.printf("pair %s (dry run: nothing written, no checkpoint moved): read %d from Cassandra, %d from"
+                    + " Elasticsearch in %.1f s%n", pair.name(), result.readCassandra(), result.readElasticsearch(),
+                    result.millis() / 1000.0);
+            for (Side source : Side.values()) {
+                Map<String, Long> reasons = byReason.get(source);
+                long total = reasons.values().stream().mapToLong(Long::longValue).sum();
+                out.printf("  %s→%s would write %d (missing %d, older %d, tie-break %d)%n", source.label(),
+                        source.opposite().label(), total, reasons.get("missing"), reasons.get("older"),
+                        reasons.get("tie-break"));
+                for (PairCheck.Found f : listed.get(source)) {
+                    out.printf("    %s  %-9s  cassandra %s  elasticsearch %s%n", f.id(), f.kind().reason(),
+                            orDash(f.cassandraLastModified()), orDash(f.elasticsearchLastModified()));
+                }
+            }
+            if (!unreadable.isEmpty()) {
+                out.printf("  unreadable (would go to the dead-letter file): %d%n", unreadable.size());
+                unreadable.stream().limit(LISTED).forEach(f -> out.printf("    %s  %s%n", f.id(), f.detail()));
+            }
+        }
+        return AGREE;
+    }
+
+    private void printVerify(PairCheck.Result r, Map<PairCheck.Difference, List<PairCheck.Found>> listed,
+            boolean repair) {
+        out.printf("pair %s: %d records read in Cassandra, %d in Elasticsearch, in %.1f s%n", r.pair(),
+                r.readCassandra(), r.readElasticsearch(), r.millis() / 1000.0);
+        for (PairCheck.Difference d : PairCheck.Difference.values()) {
+            out.printf("  %-40s %,12d%n", d.text(), r.differences().get(d));
+        }
+        out.printf("  %-40s %,12d%n", r.total() == 0 ? "the stores agree" : "differences", r.total());
+        if (repair) {
+            out.printf("  %-40s %,12d%n", "repaired (newest version written)", r.repaired());
+            if (r.conflicts() > 0) {
+                out.printf("  %-40s %,12d%n", "changed while repairing (left alone)", r.conflicts());
+            }
+        }
+        listed.values().stream().flatMap(List::stream).sorted(Comparator.comparing(PairCheck.Found::kind))
+                .forEach(f -> out.printf("    %s  %-40s cassandra %s  elasticsearch %s%s%n", f.id(), f.kind().text(),
+                        orDash(f.cassandraLastModified()), orDash(f.elasticsearchLastModified()),
+                        f.detail() == null ? "" : "  " + f.detail()));
+    }
+
+    private static void write(JsonGenerator json, PairCheck.Found f) {
+        try {
+            json.writeStartObject();
+            json.writeStringField("id", String.valueOf(f.id()));
+            json.writeStringField("difference", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+            json.writeStringField("cassandra_last_modified", orNull(f.cassandraLastModified()));
+            json.writeStringField("elasticsearch_last_modified", orNull(f.elasticsearchLastModified()));
+            json.writeStringField("newest", f.winner() == null ? null : f.winner().label());
+            if (f.detail() != null) {
+                json.writeStringField("detail", f.detail());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void writeSummary(JsonGenerator json, PairCheck.Result r) throws IOException {
+        json.writeObjectFieldStart("summary");
+        json.writeNumberField("cassandra_records", r.readCassandra());
+        json.writeNumberField("elasticsearch_records", r.readElasticsearch());
+        for (var e : r.differences().entrySet()) {
+            json.writeNumberField(e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
+        }
+        json.writeNumberField("repaired", r.repaired());
+        json.writeNumberField("millis", r.millis());
+        json.writeEndObject();
+    }
+
+    private static List<SyncPair> pairs(Main main, String name) {
+        Map<String, SyncPair> all = new java.util.TreeMap<>();
+        main.getCamelContext().getRegistry().findByTypeWithName(SyncPair.class)
+                .forEach((bean, pair) -> {
+                    if (bean.startsWith(SyncPair.BEAN_PREFIX)) {
+                        all.put(pair.name(), pair);
+                    }
+                });
+        if (name == null) {
+            return List.copyOf(all.values());
+        }
+        SyncPair pair = all.get(name);
+        if (pair == null) {
+            throw new IllegalArgumentException("no pair named '" + name + "' (pairs: " + String.join(", ", all.keySet())
+                    + ")");
+        }
+        return List.of(pair);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value; " + usage());
+        }
+        return args[i];
+    }
+
+    static String usage() {
+        return "usage: java -jar cassandra-es-sync.jar [verify [--pair NAME] [--output FILE.json] [--repair]"
+                + " | dry-run [--pair NAME]]";
+    }
+
+    private static String orDash(Object v) {
+        return v == null ? "-" : v.toString();
+    }
+
+    private static String orNull(Object v) {
+        return v == null ? null : v.toString();
+    }
+}

@@ -1,0 +1,212 @@
+package org.cassandraessync.pair;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.config.PairSettings;
+import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.cycle.CycleSummary;
+import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.record.PendingWrite;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.record.SyncWindow;
+import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.DeadLetters;
+
+/**
+ * Compares a pair's two stores outside the route, a page at a time (bounded memory, whatever the
+ * table size): {@code verify} over everything both stores hold, {@code dry-run} over the windows the
+ * next cycle would read. Each side is read as a cycle reads it (Cassandra by token order, or by the
+ * timestamp index for a window; Elasticsearch in a point-in-time), with the other store's copies of
+ * each page looked up by id, and every id whose copies differ is reported. Nothing is written, no
+ * checkpoint moves and no dead letter is filed, except that {@code repair} writes the newest
+ * version over each difference with the daemon's conditional writes (a copy that changed in the
+ * meantime is left alone and counted as a conflict).
+ */
+public final class PairCheck {
+
+    /** How the two copies of one id differ. */
+    public enum Difference {
+        MISSING_IN_ELASTICSEARCH("missing in Elasticsearch"),
+        MISSING_IN_CASSANDRA("missing in Cassandra"),
+        NEWER_IN_CASSANDRA("newer in Cassandra"),
+        NEWER_IN_ELASTICSEARCH("newer in Elasticsearch"),
+        SAME_TIMESTAMP_DIFFERENT_CONTENT("same timestamp, different content"),
+        UNREADABLE("unreadable (would be a dead letter)");
+
+        private final String text;
+
+        Difference(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+
+        /** Why the daemon would write the winner: the target lacks the record, holds an older copy, or a tie. */
+        public String reason() {
+            return switch (this) {
+                case MISSING_IN_CASSANDRA, MISSING_IN_ELASTICSEARCH -> "missing";
+                case NEWER_IN_CASSANDRA, NEWER_IN_ELASTICSEARCH -> "older";
+                case SAME_TIMESTAMP_DIFFERENT_CONTENT -> "tie-break";
+                case UNREADABLE -> "unreadable";
+            };
+        }
+    }
+
+    /**
+     * One id whose copies differ. {@code winner}: the store whose copy the daemon keeps (null for
+     * an unreadable copy); the timestamps are null where that store has no readable copy.
+     */
+    public record Found(UUID id, Difference kind, Instant cassandraLastModified, Instant elasticsearchLastModified,
+            Side winner, String detail) {
+    }
+
+    /** What one check read and found. */
+    public record Result(String pair, long readCassandra, long readElasticsearch, Map<Difference, Long> differences,
+            long repaired, long conflicts, long millis) {
+
+        public long total() {
+            return differences.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private final PairSettings settings;
+    private final StoreClients clients;
+    private final Path stateDir;
+    private final ObjectMapper json;
+    private final ExecutorService readAhead;
+    private final ExecutorService bulkSenders;
+
+    PairCheck(PairSettings settings, StoreClients clients, ObjectMapper json, ExecutorService readAhead,
+            ExecutorService bulkSenders) {
+        // a check never creates a table or an index: a missing one is an error
+        this.settings = new PairSettings(settings.pair(), settings.keyspace(), settings.table(), settings.index(),
+                settings.period(), settings.cron(), settings.overlap(), settings.batchSize(), settings.idField(),
+                settings.timestampField(), settings.tieBreaker(), settings.schemaEvolution(),
+                settings.lightweightTransactions(), false);
+        this.clients = clients;
+        this.stateDir = clients.settings().stateDir();
+        this.json = json;
+        this.readAhead = readAhead;
+        this.bulkSenders = bulkSenders;
+    }
+
+    /** Compares everything both stores hold; {@code repair} writes the newest version where they differ. */
+    public Result verify(boolean repair, Consumer<Found> found) {
+        return run(true, repair, found);
+    }
+
+    /** Compares what the next cycle would read (from the current checkpoints); writes nothing. */
+    public Result dryRun(Consumer<Found> found) {
+        return run(false, false, found);
+    }
+
+    private Result run(boolean everything, boolean repair, Consumer<Found> sink) {
+        Map<Difference, Long> counts = new EnumMap<>(Difference.class);
+        for (Difference d : Difference.values()) {
+            counts.put(d, 0L);
+        }
+        Consumer<Found> counted = f -> {
+            counts.merge(f.kind(), 1L, Long::sum);
+            sink.accept(f);
+        };
+        DeadLetters unreadable = new DeadLetters(stateDir, settings.pair(), json) {
+            @Override
+            public void reject(Side side, Object id, String reason, Object record) {
+                counted.accept(new Found(id instanceof UUID u ? u : null, Difference.UNREADABLE, null, null, null,
+                        side.label() + ": " + reason));
+            }
+        };
+        CheckpointStore checkpoints = new CheckpointStore(stateDir, settings.pair(), settings.legacyCheckpointName(),
+                json);
+        SyncCycle cycle = new SyncCycle(settings.pair(), checkpoints, unreadable, settings.overlap(),
+                settings.period(), Clock.systemUTC());
+        PairStores stores = new PairStores(settings, clients.settings(), clients.cassandra(), clients.elasticsearch(),
+                cycle, unreadable, json, readAhead, bulkSenders);
+        cycle.progress().estimator(stores::estimate);
+        cycle.begin();
+        if (everything) {
+            cycle.openFullWindows();
+        } else {
+            cycle.openWindows(stores::isEmpty);
+        }
+        SyncWindow cassandraWindow = cycle.window(Side.CASSANDRA);
+        for (Side side : Side.values()) {
+            Iterator<List<SyncRecord>> pages = stores.changes(side);
+            while (pages.hasNext()) {
+                List<SyncRecord> page = cycle.pageRead(pages.next());
+                List<SyncRecord> both = stores.withCounterparts(page);
+                Map<UUID, SyncRecord> counterparts = new HashMap<>();
+                both.subList(page.size(), both.size()).forEach(c -> counterparts.put(c.id(), c));
+                Map<Side, List<PendingWrite>> writes = new EnumMap<>(Side.class);
+                for (SyncRecord r : page) {
+                    SyncRecord other = counterparts.get(r.id());
+                    // the Elasticsearch pass reports only what the Cassandra pass could not see
+                    if (side == Side.ELASTICSEARCH && other != null && (cassandraWindow.isFull()
+                            || other.lastModified().isAfter(cassandraWindow.after()))) {
+                        continue;
+                    }
+                    Found f = compare(r, other);
+                    if (f == null) {
+                        continue;
+                    }
+                    counted.accept(f);
+                    if (repair && f.winner() != null) {
+                        SyncRecord winner = f.winner() == r.side() ? r : other;
+                        SyncRecord loser = winner == r ? other : r;
+                        writes.computeIfAbsent(winner.side().opposite(), k -> new ArrayList<>())
+                                .add(new PendingWrite(winner, loser));
+                    }
+                }
+                writes.forEach(stores::write);
+            }
+            if (repair) {
+                cycle.awaitWrites();
+                if (side == Side.CASSANDRA) {
+                    stores.refreshIfWritten();
+                }
+            }
+        }
+        CycleSummary totals = cycle.totals();
+        return new Result(settings.pair(), totals.readCassandra(), totals.readElasticsearch(), counts,
+                totals.writtenCassandra() + totals.writtenElasticsearch(), totals.conflicts(),
+                cycle.totals().millis());
+    }
+
+    /** How {@code r} and its other copy differ, or null when they are the same version. */
+    Found compare(SyncRecord r, SyncRecord other) {
+        Instant c = r.side() == Side.CASSANDRA ? r.lastModified() : other == null ? null : other.lastModified();
+        Instant e = r.side() == Side.ELASTICSEARCH ? r.lastModified() : other == null ? null : other.lastModified();
+        if (other == null) {
+            return new Found(r.id(), r.side() == Side.CASSANDRA ? Difference.MISSING_IN_ELASTICSEARCH
+                    : Difference.MISSING_IN_CASSANDRA, c, e, r.side(), null);
+        }
+        if (r.sameVersionAs(other)) {
+            return null;
+        }
+        // an unreadable copy (reported as such by the mapper) carries Instant.MIN: the readable one wins
+        Instant readableC = Instant.MIN.equals(c) ? null : c;
+        Instant readableE = Instant.MIN.equals(e) ? null : e;
+        int byTime = c.compareTo(e);
+        if (byTime != 0) {
+            Side newer = byTime > 0 ? Side.CASSANDRA : Side.ELASTICSEARCH;
+            return new Found(r.id(), newer == Side.CASSANDRA ? Difference.NEWER_IN_CASSANDRA
+                    : Difference.NEWER_IN_ELASTICSEARCH, readableC, readableE, newer, null);
+        }
+        return new Found(r.id(), Difference.SAME_TIMESTAMP_DIFFERENT_CONTENT, c, e, settings.tieBreaker(), null);
+    }
+}
