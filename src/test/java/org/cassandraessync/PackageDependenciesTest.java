@@ -35,7 +35,7 @@ class PackageDependenciesTest {
             "config", Set.of("record", "schema"),
             "observe", Set.of("record", "cycle", "config"),
             "pair", Set.of("record", "state", "cassandra", "elasticsearch", "schema", "cycle", "config", "observe"),
-            "", Set.of("config", "pair"));
+            "", Set.of("config", "pair", "record"));
 
     @Test
     void packages_depend_on_each_other_one_way_only() throws IOException {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 import org.cassandraessync.record.Side;
@@ -63,14 +64,20 @@ public final class CycleProgress {
 
     private final String pair;
     private final ToLongFunction<Side> readSoFar;
+    private final LongSupplier nanoTime;
     private final Map<Side, SideProgress> sides = new EnumMap<>(Side.class);
     private volatile BiFunction<Side, SyncWindow, CompletableFuture<OptionalLong>> estimator;
     private volatile Side reading;
 
     /** @param readSoFar the records read so far on a side in the running cycle */
     public CycleProgress(String pair, ToLongFunction<Side> readSoFar) {
+        this(pair, readSoFar, System::nanoTime);
+    }
+
+    CycleProgress(String pair, ToLongFunction<Side> readSoFar, LongSupplier nanoTime) {
         this.pair = pair;
         this.readSoFar = readSoFar;
+        this.nanoTime = nanoTime;
         for (Side s : Side.values()) {
             sides.put(s, new SideProgress(s));
         }
@@ -89,7 +96,7 @@ public final class CycleProgress {
 
     /** {@code side} starts being read over {@code window}. */
     void sideStarted(Side side, SyncWindow window) {
-        sides.get(side).start(window, System.nanoTime());
+        sides.get(side).start(window, nanoTime.getAsLong());
         reading = side;
     }
 
@@ -99,7 +106,7 @@ public final class CycleProgress {
         if (p.startNanos == 0) {
             return;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         var ask = estimator;
         if (p.estimate == null && ask != null && now - p.startNanos > ESTIMATE_AFTER_NANOS) {
             try {
@@ -124,7 +131,7 @@ public final class CycleProgress {
         if (reading != side) {
             return new Figures(0, OptionalLong.empty(), 0, OptionalLong.empty());
         }
-        return sides.get(side).figures(System.nanoTime());
+        return sides.get(side).figures(nanoTime.getAsLong());
     }
 
     /** The side being read, or null between cycles. */

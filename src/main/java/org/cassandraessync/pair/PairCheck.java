@@ -160,7 +160,7 @@ public final class PairCheck {
                             || other.lastModified().isAfter(cassandraWindow.after()))) {
                         continue;
                     }
-                    Found f = compare(r, other);
+                    Found f = compare(r, other, settings.tieBreaker());
                     if (f == null) {
                         continue;
                     }
@@ -188,7 +188,7 @@ public final class PairCheck {
     }
 
     /** How {@code r} and its other copy differ, or null when they are the same version. */
-    Found compare(SyncRecord r, SyncRecord other) {
+    static Found compare(SyncRecord r, SyncRecord other, Side tieBreaker) {
         Instant c = r.side() == Side.CASSANDRA ? r.lastModified() : other == null ? null : other.lastModified();
         Instant e = r.side() == Side.ELASTICSEARCH ? r.lastModified() : other == null ? null : other.lastModified();
         if (other == null) {
@@ -207,6 +207,6 @@ public final class PairCheck {
             return new Found(r.id(), newer == Side.CASSANDRA ? Difference.NEWER_IN_CASSANDRA
                     : Difference.NEWER_IN_ELASTICSEARCH, readableC, readableE, newer, null);
         }
-        return new Found(r.id(), Difference.SAME_TIMESTAMP_DIFFERENT_CONTENT, c, e, settings.tieBreaker(), null);
+        return new Found(r.id(), Difference.SAME_TIMESTAMP_DIFFERENT_CONTENT, c, e, tieBreaker, null);
     }
 }
