@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -134,23 +135,23 @@ final class SyncCommands {
                     listed.get(f.winner()).add(f);
                 }
             });
-            out.printf("pair %s (dry run: nothing written, no checkpoint moved): read %d from Cassandra, %d from"
+            out.printf(Locale.ROOT, "pair %s (dry run: nothing written, no checkpoint moved): read %d from Cassandra, %d from"
                     + " Elasticsearch in %.1f s%n", pair.name(), result.readCassandra(), result.readElasticsearch(),
                     result.millis() / 1000.0);
             for (Side source : Side.values()) {
                 Map<String, Long> reasons = byReason.get(source);
                 long total = reasons.values().stream().mapToLong(Long::longValue).sum();
-                out.printf("  %s→%s would write %d (missing %d, older %d, tie-break %d)%n", source.label(),
+                out.printf(Locale.ROOT, "  %s→%s would write %d (missing %d, older %d, tie-break %d)%n", source.label(),
                         source.opposite().label(), total, reasons.get("missing"), reasons.get("older"),
                         reasons.get("tie-break"));
                 for (PairCheck.Found f : listed.get(source)) {
-                    out.printf("    %s  %-9s  cassandra %s  elasticsearch %s%n", f.id(), f.kind().reason(),
+                    out.printf(Locale.ROOT, "    %s  %-9s  cassandra %s  elasticsearch %s%n", f.id(), f.kind().reason(),
                             orDash(f.cassandraLastModified()), orDash(f.elasticsearchLastModified()));
                 }
             }
             if (!unreadable.isEmpty()) {
-                out.printf("  unreadable (would go to the dead-letter file): %d%n", unreadable.size());
-                unreadable.stream().limit(LISTED).forEach(f -> out.printf("    %s  %s%n", f.id(), f.detail()));
+                out.printf(Locale.ROOT, "  unreadable (would go to the dead-letter file): %d%n", unreadable.size());
+                unreadable.stream().limit(LISTED).forEach(f -> out.printf(Locale.ROOT, "    %s  %s%n", f.id(), f.detail()));
             }
         }
         return AGREE;
@@ -158,20 +159,20 @@ final class SyncCommands {
 
     private void printVerify(PairCheck.Result r, Map<PairCheck.Difference, List<PairCheck.Found>> listed,
             boolean repair) {
-        out.printf("pair %s: %d records read in Cassandra, %d in Elasticsearch, in %.1f s%n", r.pair(),
+        out.printf(Locale.ROOT, "pair %s: %d records read in Cassandra, %d in Elasticsearch, in %.1f s%n", r.pair(),
                 r.readCassandra(), r.readElasticsearch(), r.millis() / 1000.0);
         for (PairCheck.Difference d : PairCheck.Difference.values()) {
-            out.printf("  %-40s %,12d%n", d.text(), r.differences().get(d));
+            out.printf(Locale.ROOT, "  %-40s %,12d%n", d.text(), r.differences().get(d));
         }
-        out.printf("  %-40s %,12d%n", r.total() == 0 ? "the stores agree" : "differences", r.total());
+        out.printf(Locale.ROOT, "  %-40s %,12d%n", r.total() == 0 ? "the stores agree" : "differences", r.total());
         if (repair) {
-            out.printf("  %-40s %,12d%n", "repaired (newest version written)", r.repaired());
+            out.printf(Locale.ROOT, "  %-40s %,12d%n", "repaired (newest version written)", r.repaired());
             if (r.conflicts() > 0) {
-                out.printf("  %-40s %,12d%n", "changed while repairing (left alone)", r.conflicts());
+                out.printf(Locale.ROOT, "  %-40s %,12d%n", "changed while repairing (left alone)", r.conflicts());
             }
         }
         listed.values().stream().flatMap(List::stream).sorted(Comparator.comparing(PairCheck.Found::kind))
-                .forEach(f -> out.printf("    %s  %-40s cassandra %s  elasticsearch %s%s%n", f.id(), f.kind().text(),
+                .forEach(f -> out.printf(Locale.ROOT, "    %s  %-40s cassandra %s  elasticsearch %s%s%n", f.id(), f.kind().text(),
                         orDash(f.cassandraLastModified()), orDash(f.elasticsearchLastModified()),
                         f.detail() == null ? "" : "  " + f.detail()));
     }

@@ -121,6 +121,92 @@ class StandaloneJarIT {
                 .contains("did not start");
     }
 
+    @Test
+    void passwords_given_by_system_properties_appear_in_no_log_line_health_or_metrics_output() throws Exception {
+        String cassandraSecret = "c4ss-" + UUID.randomUUID();
+        String elasticsearchSecret = "el4s-" + UUID.randomUUID();
+        try (TestStores stores = TestStores.fresh("jar_secrets")) {
+            stores.createTable("name text");
+            int port = org.cassandraessync.support.RunningDaemon.freePort();
+            List<String> command = java();
+            stores.daemonProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
+            // the sandbox does not ask for credentials: the driver and the client send them anyway
+            command.addAll(List.of("-Dsync.cassandra.username=sync", "-Dsync.cassandra.password=" + cassandraSecret,
+                    "-Dsync.elasticsearch.username=sync", "-Dsync.elasticsearch.password=" + elasticsearchSecret,
+                    "-Dcamel.management.port=" + port, "-jar", JAR.toAbsolutePath().toString()));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("daemon.log").toFile());
+            pb.environment().put("SYNC_LOG_LEVEL", "DEBUG");
+            Process daemon = pb.start();
+            String endpoints;
+            try {
+                UUID id = UUID.randomUUID();
+                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                        id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "with credentials");
+                await("synced with credentials set").ignoreExceptions().atMost(Duration.ofSeconds(60))
+                        .failFast("daemon exited: " + log(), () -> !daemon.isAlive())
+                        .until(() -> stores.document(id).isPresent());
+                await("a cycle that changed nothing, logged at DEBUG (SYNC_LOG_LEVEL)").atMost(Duration.ofSeconds(30))
+                        .until(() -> log().lines().anyMatch(l -> l.contains(" DEBUG ") && l.contains("default cycle")
+                                && l.contains("written 0 | elasticsearch→cassandra read 0 written 0")));
+                endpoints = org.cassandraessync.support.Http.get(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/observe/health")).body() + org.cassandraessync.support.Http.get(java.net.URI.create(
+                                "http://127.0.0.1:" + port + "/observe/metrics")).body();
+            } finally {
+                daemon.destroy();
+                assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("daemon stops on SIGTERM").isTrue();
+            }
+            assertThat(endpoints).contains("cassandra-es-sync-default", "cassandra_es_sync_records_written_total");
+            assertThat(log() + endpoints).doesNotContain(cassandraSecret).doesNotContain(elasticsearchSecret);
+
+            // a configuration error that involves a password names the key, never the value
+            List<String> bad = java();
+            bad.addAll(List.of("-Dsync.period=abc", "-Dsync.elasticsearch.password=" + elasticsearchSecret, "-jar",
+                    JAR.toAbsolutePath().toString()));
+            Process refused = new ProcessBuilder(bad).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("daemon.log").toFile()).start();
+            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).isEqualTo(1);
+            assertThat(log()).contains("sync.period = 'abc': expected a duration such as 500ms, 5s")
+                    .contains("sync.elasticsearch.password is set but sync.elasticsearch.username is empty")
+                    .doesNotContain(elasticsearchSecret);
+        }
+    }
+
+    @Test
+    void verify_from_the_jar_exits_0_when_the_stores_agree_1_when_they_differ_and_2_on_error() throws Exception {
+        try (TestStores stores = TestStores.fresh("jar_verify")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            UUID id = UUID.randomUUID();
+            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
+                    id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "one");
+            List<String> command = java();
+            stores.daemonProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+
+            assertThat(runToEnd(command, "verify")).isEqualTo(1);
+            assertThat(log()).contains("missing in Elasticsearch", id.toString())
+                    .as("the command's output, not Camel's start-up lines").doesNotContain("Routes startup");
+            assertThat(runToEnd(command, "verify", "--repair", "--output", "report.json")).isEqualTo(1);
+            assertThat(workDir.resolve("report.json")).content().contains(id.toString(), "missing_in_elasticsearch");
+            assertThat(runToEnd(command, "verify")).isZero();
+            assertThat(log()).contains("the stores agree");
+            assertThat(runToEnd(command, "verify", "--pair", "nosuch")).isEqualTo(2);
+            assertThat(log()).contains("verify failed: no pair named 'nosuch'");
+        }
+    }
+
+    /** Runs the jar with {@code args} to its end; answers the exit code (its output in daemon.log). */
+    private int runToEnd(List<String> command, String... args) throws Exception {
+        List<String> full = new ArrayList<>(command);
+        full.addAll(List.of(args));
+        Process p = new ProcessBuilder(full).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("daemon.log").toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", args) + " ends").isTrue();
+        return p.exitValue();
+    }
+
     private static List<String> java() {
         return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
     }

@@ -13,6 +13,7 @@ record BenchResult(
         Incremental incremental,
         List<Idle> idle,
         Pairs pairs,
+        Verify verify,
         List<Target> targets) {
 
     record Machine(String cpu, int cores, long memoryMb, String os, String java, String cassandra,
@@ -43,6 +44,16 @@ record BenchResult(
 
         double perPairRatio() {
             return manyCpuPercent / (oneCpuPercent * count);
+        }
+    }
+
+    /** {@code verify} over a pair in sync, against full scans of each store by the client libraries alone. */
+    record Verify(long cassandraRecords, long elasticsearchRecords, double seconds, double perSecond,
+            double rawCassandraScanPerSecond, double rawElasticsearchScanPerSecond, double ratio, String heap,
+            long heapPeakMb, long heapMaxAfterGcMb, int exitCode, String summary) {
+
+        boolean succeeded(long expected) {
+            return exitCode == 0 && cassandraRecords == expected && elasticsearchRecords == expected;
         }
     }
 
@@ -98,6 +109,16 @@ record BenchResult(
                             + " cycle %d ms vs %d ms per pair (%d vs %d cycles)", pairs.oneCpuPercent(),
                             pairs.manyCpuPercent(), pairs.perPairRatio(), pairs.oneMedianCycleMillis(),
                             pairs.manyMedianCycleMillis(), pairs.oneCycles(), pairs.manyCycles()));
+        }
+        if (verify != null) {
+            Verify v = verify;
+            row(t, String.format(Locale.ROOT, "verify, %s + %s records in sync (-Xmx%s)", n(v.cassandraRecords()),
+                    n(v.elasticsearchRecords()), v.heap()), String.format(Locale.ROOT, "%.1f s = %s records/s; a raw"
+                    + " full scan of each store alone reads %s (Cassandra) and %s (Elasticsearch) records/s, both in"
+                    + " %.1f s = %.0f%% of verify's time; heap peak %d MB, at most %d MB after a collection; exit %d",
+                    v.seconds(), n(v.perSecond()), n(v.rawCassandraScanPerSecond()),
+                    n(v.rawElasticsearchScanPerSecond()), v.seconds() * v.ratio(), v.ratio() * 100, v.heapPeakMb(),
+                    v.heapMaxAfterGcMb(), v.exitCode()));
         }
         t.append("\n| Target | Measured | Met |\n|---|---|---|\n");
         for (Target g : targets) {

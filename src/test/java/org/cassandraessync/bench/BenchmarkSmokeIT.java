@@ -54,12 +54,17 @@ class BenchmarkSmokeIT {
         assertThat(result.pairs().manyCycles()).as("cycles of the three-pair daemon").isGreaterThan(
                 result.pairs().oneCycles());
         assertThat(result.pairs().manyCpuPercent()).as("CPU of the three-pair daemon").isPositive();
-        assertThat(result.targets()).hasSize(6);
+        assertThat(result.verify().exitCode()).as("verify finds the idle pair in sync").isZero();
+        assertThat(result.verify().cassandraRecords()).isEqualTo(2_000);
+        assertThat(result.verify().elasticsearchRecords()).isEqualTo(2_000);
+        assertThat(result.verify().rawCassandraScanPerSecond()).isPositive();
+        assertThat(result.verify().heapPeakMb()).as("verify's heap, from its GC log").isPositive();
+        assertThat(result.targets()).hasSize(7);
 
         JsonNode json = new ObjectMapper().readTree(work.resolve("result.json").toFile());
         assertThat(json.path("backfill").size()).isEqualTo(2);
         assertThat(json.path("incremental").path("p99Millis").asLong()).isPositive();
         assertThat(Files.readString(work.resolve("result.md"))).contains("| Measure | Result |", "Idle cycle",
-                "Idle daemon CPU, 1 pair vs 3 pairs");
+                "Idle daemon CPU, 1 pair vs 3 pairs", "verify, 2,000 + 2,000 records in sync");
     }
 }

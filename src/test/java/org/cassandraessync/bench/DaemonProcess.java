@@ -51,6 +51,11 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess start(BenchOptions options, Map<String, String> properties, Path runDir) {
+        return start(options, properties, runDir, new String[0]);
+    }
+
+    /** The jar with a command ({@code verify}) instead of the daemon. */
+    static DaemonProcess start(BenchOptions options, Map<String, String> properties, Path runDir, String... args) {
         Path jar = options.jar();
         try {
             Files.createDirectories(runDir);
@@ -64,6 +69,7 @@ final class DaemonProcess implements AutoCloseable {
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.add("-Dcamel.management.port=" + org.cassandraessync.support.RunningDaemon.freePort());
             command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+            command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             // cycles that change nothing log their line at DEBUG: the idle measurements need them
@@ -173,6 +179,20 @@ final class DaemonProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** Waits for a command to end; answers its exit code. */
+    int awaitExit(java.time.Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the command did not end within " + timeout + "; its log: " + log);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** SIGTERM, as an operator stops it; the daemon finishes a running cycle first. */

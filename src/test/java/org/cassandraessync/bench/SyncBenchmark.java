@@ -50,6 +50,8 @@ public final class SyncBenchmark {
     private final BenchOptions options;
     private final StoreClients clients;
     private final Machine.CpuSampler cpu = new Machine.CpuSampler();
+    /** Measured on the idle phase's table once it is at its largest. */
+    private BenchResult.Verify verify;
 
     SyncBenchmark(Sandbox sandbox, BenchOptions options) {
         this.sandbox = sandbox;
@@ -122,8 +124,14 @@ public final class SyncBenchmark {
             targets.add(new Target(pairs.count() + " pairs in one daemon", "idle CPU ≤ " + pairs.count()
                     + " × one pair's", String.format(Locale.ROOT, "%.2f × per pair", pairs.perPairRatio()),
                     pairs.perPairRatio() <= 1.0, ""));
+            if (verify != null) {
+                long size = idle.get(idle.size() - 1).records();
+                targets.add(new Target("verify", BenchResult.n(size) + " records per side within -Xmx" + options.daemonHeap(),
+                        String.format(Locale.ROOT, "%.0f s, peak heap %d MB, exit %d", verify.seconds(),
+                                verify.heapPeakMb(), verify.exitCode()), verify.succeeded(size), ""));
+            }
             BenchResult result = new BenchResult(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    Machine.describe(sandbox), options, raw, backfills, incremental, idle, pairs, targets);
+                    Machine.describe(sandbox), options, raw, backfills, incremental, idle, pairs, verify, targets);
             write(result);
             return result;
         } catch (IOException e) {
@@ -244,6 +252,9 @@ public final class SyncBenchmark {
                 LOG.info("Idle: {}", idle);
                 results.add(idle);
             }
+            daemon.close();
+            daemon = null;
+            verify = verify(pair, have);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -253,6 +264,36 @@ public final class SyncBenchmark {
             pair.drop(clients);
         }
         return results;
+    }
+
+    /** {@code verify} (the jar's command, same heap as the daemon) over a pair in sync, and raw full scans. */
+    private BenchResult.Verify verify(BenchPair pair, long records) throws IOException {
+        Machine.settle(options.settleMax());
+        LOG.info("verify: raw full scans of {} records per side", records);
+        double rawCassandra = RawReaders.cassandra(clients.cassandra(), pair.table());
+        double rawElasticsearch = RawReaders.elasticsearch(clients.elasticsearch(), pair.index());
+        Machine.settle(options.settleMax());
+        LOG.info("verify: {} records per side, -Xmx{}", records, options.daemonHeap());
+        DaemonProcess run = DaemonProcess.start(options, pair.daemonProperties(options.period()),
+                options.workDir().resolve(pair.name() + "-verify"), "verify");
+        int exit = run.awaitExit(Duration.ofSeconds(600 + records / 200));
+        String output = Files.readString(run.log());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pair \\S+: (\\d+) records read in Cassandra,"
+                + " (\\d+) in Elasticsearch, in ([\\d.]+) s").matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("verify printed no summary (exit " + exit + "): " + output);
+        }
+        long c = Long.parseLong(m.group(1));
+        long e = Long.parseLong(m.group(2));
+        double seconds = Double.parseDouble(m.group(3));
+        DaemonProcess.Heap heap = run.heap();
+        double rawSeconds = c / rawCassandra + e / rawElasticsearch;
+        String summary = output.substring(m.start()).lines().limit(10).reduce("", (a, b) -> a + b + "\n");
+        BenchResult.Verify v = new BenchResult.Verify(c, e, seconds, (c + e) / Math.max(seconds, 0.001), rawCassandra,
+                rawElasticsearch, rawSeconds / Math.max(seconds, 0.001), options.daemonHeap(), heap.peakMb(),
+                heap.maxAfterGcMb(), exit, summary);
+        LOG.info("verify: {}", v);
+        return v;
     }
 
     /**
