@@ -33,6 +33,7 @@ class RestartIT {
         stores.daemonProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dsync.state-dir=" + workDir.resolve("state"));
         command.add("-Dsync.batch-size=50");
+        command.add("-Dcamel.management.port=" + org.cassandraessync.support.RunningDaemon.freePort());
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve(log).toFile()).start();

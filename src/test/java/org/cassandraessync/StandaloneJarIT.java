@@ -207,8 +207,10 @@ class StandaloneJarIT {
         return p.exitValue();
     }
 
+    /** {@code java -Xmx256m}, the management server on a free port (a later {@code -D} of the same key wins). */
     private static List<String> java() {
-        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Dcamel.management.port=" + org.cassandraessync.support.RunningDaemon.freePort()));
     }
 
     private String log() throws IOException {
