@@ -32,7 +32,8 @@ public final class SyncApplication {
             try {
                 code = new SyncCommands(System.out).run(args, Map.of());
             } catch (Exception e) {
-                LOG.error("{} failed: {}", args[0], rootMessage(e));
+                // a bad option or pair name is ours to explain; anything else shows its cause
+                LOG.error("{} failed: {}", args[0], e instanceof IllegalArgumentException ? e.getMessage() : rootMessage(e));
                 code = SyncCommands.ERROR;
             }
             System.exit(code);

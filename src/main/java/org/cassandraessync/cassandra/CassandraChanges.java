@@ -129,7 +129,8 @@ public class CassandraChanges {
             double span = Long.parseLong(r.getString(1)) / 2.0 - Long.parseLong(r.getString(0)) / 2.0;
             ringShare += (span <= 0 ? span + Math.pow(2, 63) : span) / Math.pow(2, 63);
         }
-        return ringShare <= 0 ? java.util.OptionalLong.empty()
+        // a table loaded minutes ago has no estimate yet (Cassandra refreshes them every few minutes)
+        return ringShare <= 0 || partitions <= 0 ? java.util.OptionalLong.empty()
                 : java.util.OptionalLong.of(Math.round(partitions / Math.min(1, ringShare)));
     }
 

@@ -53,8 +53,10 @@ public final class CycleProgress {
             double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
             double rate = read / seconds;
             CompletableFuture<OptionalLong> e = estimate;
-            OptionalLong estimated = e != null && e.isDone() && !e.isCompletedExceptionally() ? e.join()
+            OptionalLong answer = e != null && e.isDone() && !e.isCompletedExceptionally() ? e.join()
                     : OptionalLong.empty();
+            // an estimate below what was already read (stale size estimates) says nothing
+            OptionalLong estimated = answer.isPresent() && answer.getAsLong() >= read ? answer : OptionalLong.empty();
             OptionalLong eta = estimated.isPresent() && rate > 0
                     ? OptionalLong.of(Math.round(Math.max(0, estimated.getAsLong() - read) / rate))
                     : OptionalLong.empty();

@@ -86,6 +86,22 @@ class CycleProgressTest {
     }
 
     @Test
+    void an_estimate_below_what_was_already_read_is_ignored() {
+        CycleProgress progress = new CycleProgress("fresh", side -> read.get(), now::get);
+        // Cassandra's size estimates of a table loaded minutes ago
+        progress.estimator((side, window) -> CompletableFuture.completedFuture(OptionalLong.of(0)));
+        progress.sideStarted(Side.CASSANDRA, new SyncWindow(null, Instant.now()));
+        for (int s = 1; s <= 10; s++) {
+            now.addAndGet(SECOND);
+            read.addAndGet(100);
+            progress.pageRead(Side.CASSANDRA);
+        }
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("fresh progress cassandra→elasticsearch: 1000 records read, 100/s");
+        assertThat(progress.figures(Side.CASSANDRA).estimated()).isEmpty();
+    }
+
+    @Test
     void an_unknown_total_still_gives_the_count_and_rate() {
         CycleProgress progress = new CycleProgress("logs", side -> read.get(), now::get);
         progress.estimator((side, window) -> CompletableFuture.failedFuture(new IllegalStateException("no index")));
