@@ -38,6 +38,8 @@ class ObservabilityIT {
             awaitReadiness(daemon, "ready", 200, Duration.ofSeconds(60));
             assertThat(Http.get(daemon.management("/observe/health")).body())
                     .contains("cassandra-es-sync-default").contains("cassandra-es-sync-scheduler");
+            assertThat(Http.get(daemon.management("/observe/health/live")).body())
+                    .as("the scheduler is a liveness check").contains("cassandra-es-sync-scheduler");
             for (String store : List.of("elasticsearch", "cassandra")) {
                 stores.sandbox().freeze(store);
                 try {

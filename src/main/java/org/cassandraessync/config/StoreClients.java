@@ -195,7 +195,8 @@ public final class StoreClients implements Service {
             }
             return session.executeAsync(SimpleStatement.newInstance("SELECT release_version FROM system.local")
                     .setTimeout(timeout)).toCompletableFuture().thenApply(rs -> Optional.<String>empty());
-        }, "Cassandra at " + settings.cassandraContactPoints());
+        }, "Cassandra at " + settings.cassandraContactPoints().stream()
+                .map(a -> a.getHostString() + ":" + a.getPort()).collect(java.util.stream.Collectors.joining(",")));
     }
 
     /** Why Elasticsearch cannot be used now, or empty (as {@link #cassandraProblem}). */
@@ -224,7 +225,8 @@ public final class StoreClients implements Service {
                 }
             });
             return answer;
-        }, "Elasticsearch at " + settings.elasticsearchHosts());
+        }, "Elasticsearch at " + settings.elasticsearchHosts().stream()
+                .map(u -> u.getHost() + ":" + port(u)).collect(java.util.stream.Collectors.joining(",")));
     }
 
     /** One store's last health answer, reused for a second; at most one question in flight. */

@@ -38,6 +38,12 @@ public final class SchedulerLiveness extends AbstractHealthCheck {
         return false;
     }
 
+    /** Camel's checks are readiness checks unless they say otherwise. */
+    @Override
+    public boolean isLiveness() {
+        return true;
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         QuartzComponent quartz = getCamelContext().hasComponent("quartz") instanceof QuartzComponent q ? q : null;
