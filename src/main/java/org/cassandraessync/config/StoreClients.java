@@ -176,93 +176,108 @@ public final class StoreClients implements Service {
     }
 
     /**
-     * Why Cassandra cannot be used now, or empty: a session that answers a trivial query within
-     * {@code timeout}, or no session yet and no failed attempt (the first cycle connects). For
-     * health checks: answers within about {@code timeout} even when a store hangs, and asks each
-     * store at most once a second.
+     * What keeps each store from being used now, one line per store that does not answer a trivial
+     * request within {@code timeout} (Cassandra: {@code SELECT release_version FROM system.local};
+     * Elasticsearch: {@code GET /}, where a 401 is a problem). Cassandra without a session yet is
+     * fine unless the last attempt to connect failed (the first cycle connects). For health checks:
+     * both stores are asked at once, the answer comes within about {@code timeout} even when a
+     * store hangs, and each store is asked at most once a second.
      */
-    public Optional<String> cassandraProblem(Duration timeout) {
-        return cassandraProbe.result(timeout, () -> {
-            CqlSession session;
-            RuntimeException failure;
-            synchronized (this) {
-                session = cassandra;
-                failure = lastCassandraFailure;
-            }
-            if (session == null) {
-                return CompletableFuture.completedFuture(failure == null ? Optional.empty()
-                        : Optional.of(failure.getMessage()));
-            }
-            return session.executeAsync(SimpleStatement.newInstance("SELECT release_version FROM system.local")
-                    .setTimeout(timeout)).toCompletableFuture().thenApply(rs -> Optional.<String>empty());
-        }, "Cassandra at " + settings.cassandraContactPoints().stream()
-                .map(a -> a.getHostString() + ":" + a.getPort()).collect(java.util.stream.Collectors.joining(",")));
+    public java.util.List<String> problems(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        cassandraProbe.begin(this::askCassandra);
+        elasticsearchProbe.begin(this::askElasticsearch);
+        java.util.List<String> problems = new java.util.ArrayList<>(2);
+        cassandraProbe.await(deadline, timeout, "Cassandra at " + settings.cassandraContactPoints().stream()
+                .map(a -> a.getHostString() + ":" + a.getPort()).collect(java.util.stream.Collectors.joining(",")))
+                .ifPresent(problems::add);
+        elasticsearchProbe.await(deadline, timeout, "Elasticsearch at " + settings.elasticsearchHosts().stream()
+                .map(u -> u.getHost() + ":" + port(u)).collect(java.util.stream.Collectors.joining(",")))
+                .ifPresent(problems::add);
+        return problems;
     }
 
-    /** Why Elasticsearch cannot be used now, or empty (as {@link #cassandraProblem}). */
-    public Optional<String> elasticsearchProblem(Duration timeout) {
-        return elasticsearchProbe.result(timeout, () -> {
-            elasticsearch();
-            CompletableFuture<Optional<String>> answer = new CompletableFuture<>();
-            elasticsearchRest.performRequestAsync(new Request("GET", "/"), new ResponseListener() {
-                @Override
-                public void onSuccess(Response response) {
-                    answer.complete(Optional.empty());
-                }
+    private CompletableFuture<Optional<String>> askCassandra() {
+        CqlSession session;
+        RuntimeException failure;
+        synchronized (this) {
+            session = cassandra;
+            failure = lastCassandraFailure;
+        }
+        if (session == null) {
+            return CompletableFuture.completedFuture(failure == null ? Optional.empty()
+                    : Optional.of(failure.getMessage()));
+        }
+        return session.executeAsync(SimpleStatement.newInstance("SELECT release_version FROM system.local")
+                .setTimeout(Duration.ofSeconds(5))).toCompletableFuture().thenApply(rs -> Optional.<String>empty());
+    }
 
-                @Override
-                public void onFailure(Exception e) {
-                    // any answer but a refusal of the credentials or a server error means it is there
-                    // (a minimal distribution answers GET / with 405)
-                    int status = e instanceof ResponseException r ? r.getResponse().getStatusLine().getStatusCode() : 0;
-                    if (status == 401) {
-                        answer.complete(Optional.of("refused the credentials (HTTP 401; sync.elasticsearch.username)"));
-                    } else if (status > 0 && status < 500) {
-                        answer.complete(Optional.empty());
-                    } else {
-                        answer.completeExceptionally(e);
-                    }
+    private CompletableFuture<Optional<String>> askElasticsearch() {
+        elasticsearch();
+        CompletableFuture<Optional<String>> answer = new CompletableFuture<>();
+        elasticsearchRest.performRequestAsync(new Request("GET", "/"), new ResponseListener() {
+            @Override
+            public void onSuccess(Response response) {
+                answer.complete(Optional.empty());
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                // any answer but a refusal of the credentials or a server error means it is there
+                // (a minimal distribution answers GET / with 405)
+                int status = e instanceof ResponseException r ? r.getResponse().getStatusLine().getStatusCode() : 0;
+                if (status == 401) {
+                    answer.complete(Optional.of("refused the credentials (HTTP 401; sync.elasticsearch.username)"));
+                } else if (status > 0 && status < 500) {
+                    answer.complete(Optional.empty());
+                } else {
+                    answer.completeExceptionally(e);
                 }
-            });
-            return answer;
-        }, "Elasticsearch at " + settings.elasticsearchHosts().stream()
-                .map(u -> u.getHost() + ":" + port(u)).collect(java.util.stream.Collectors.joining(",")));
+            }
+        });
+        return answer;
     }
 
     /** One store's last health answer, reused for a second; at most one question in flight. */
     private static final class Probe {
         private static final long FRESH_NANOS = 1_000_000_000L;
         private Optional<String> last = Optional.empty();
-        private long askedNanos;
+        private long answeredNanos;
         private CompletableFuture<Optional<String>> inFlight;
 
-        synchronized Optional<String> result(Duration timeout,
-                java.util.function.Supplier<CompletableFuture<Optional<String>>> ask, String store) {
-            long now = System.nanoTime();
-            if (inFlight == null && now - askedNanos < FRESH_NANOS && askedNanos != 0) {
-                return last;
-            }
-            if (inFlight == null) {
-                askedNanos = now;
-                try {
-                    inFlight = ask.get();
-                } catch (RuntimeException e) {
-                    inFlight = CompletableFuture.failedFuture(e);
-                }
+        /** Asks the store unless a question is in flight or the last answer is less than a second old. */
+        synchronized void begin(java.util.function.Supplier<CompletableFuture<Optional<String>>> ask) {
+            if (inFlight != null || (answeredNanos != 0 && System.nanoTime() - answeredNanos < FRESH_NANOS)) {
+                return;
             }
             try {
-                last = inFlight.get(timeout.toMillis(), TimeUnit.MILLISECONDS).map(m -> store + ": " + m);
+                inFlight = ask.get();
+            } catch (RuntimeException e) {
+                inFlight = CompletableFuture.failedFuture(e);
+            }
+        }
+
+        /** The answer, waiting until {@code deadline} at most: a store still silent then is a problem. */
+        synchronized Optional<String> await(long deadline, Duration timeout, String store) {
+            if (inFlight == null) {
+                return last;
+            }
+            try {
+                last = inFlight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        .map(m -> store + ": " + m);
                 inFlight = null;
+                answeredNanos = System.nanoTime();
             } catch (TimeoutException e) {
-                // still asking: the next call waits for the same answer
-                last = Optional.of(store + " did not answer within " + timeout.toSeconds() + " s");
+                // still asking: the next health call waits for the same question
+                return Optional.of(store + " did not answer within " + timeout.toSeconds() + " s");
             } catch (ExecutionException e) {
                 inFlight = null;
+                answeredNanos = System.nanoTime();
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 last = Optional.of(store + " did not answer: " + cause.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                last = Optional.of(store + ": health check interrupted");
+                return Optional.of(store + ": health check interrupted");
             }
             return last;
         }

@@ -76,9 +76,7 @@ public final class PairReadiness extends AbstractHealthCheck {
         cycle.lastFailure().ifPresent(f -> builder.detail("last.failure", f));
         cycle.checkpointAges().forEach((side, age) -> builder.detail("checkpoint.age.seconds." + side.label(),
                 age.toSeconds()));
-        List<String> problems = new ArrayList<>();
-        stores.cassandraProblem(STORE_TIMEOUT).ifPresent(problems::add);
-        stores.elasticsearchProblem(STORE_TIMEOUT).ifPresent(problems::add);
+        List<String> problems = new ArrayList<>(stores.problems(STORE_TIMEOUT));
         Optional<Instant> progress = cycle.lastProgress();
         String failure = cycle.lastFailure().map(f -> "; last failure: " + f).orElse("");
         if (progress.isEmpty()) {
