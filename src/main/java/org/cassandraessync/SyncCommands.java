@@ -181,7 +181,7 @@ final class SyncCommands {
         try {
             json.writeStartObject();
             json.writeStringField("id", String.valueOf(f.id()));
-            json.writeStringField("difference", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+            json.writeStringField("difference", f.kind().name().toLowerCase(Locale.ROOT));
             json.writeStringField("cassandra_last_modified", orNull(f.cassandraLastModified()));
             json.writeStringField("elasticsearch_last_modified", orNull(f.elasticsearchLastModified()));
             json.writeStringField("newest", f.winner() == null ? null : f.winner().label());
@@ -199,7 +199,7 @@ final class SyncCommands {
         json.writeNumberField("cassandra_records", r.readCassandra());
         json.writeNumberField("elasticsearch_records", r.readElasticsearch());
         for (var e : r.differences().entrySet()) {
-            json.writeNumberField(e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
+            json.writeNumberField(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
         }
         json.writeNumberField("repaired", r.repaired());
         json.writeNumberField("millis", r.millis());

@@ -45,6 +45,9 @@ public final class StoreClients implements Service {
     private final SyncSettings settings;
     private final Probe cassandraProbe = new Probe();
     private final Probe elasticsearchProbe = new Probe();
+    /** How health messages name each store: its hosts and ports. */
+    private final String cassandraLabel;
+    private final String elasticsearchLabel;
     private CqlSession cassandra;
     private RestClient elasticsearchRest;
     private ElasticsearchClient elasticsearch;
@@ -54,6 +57,10 @@ public final class StoreClients implements Service {
 
     public StoreClients(SyncSettings settings) {
         this.settings = settings;
+        this.cassandraLabel = "Cassandra at " + settings.cassandraContactPoints().stream()
+                .map(a -> a.getHostString() + ":" + a.getPort()).collect(java.util.stream.Collectors.joining(","));
+        this.elasticsearchLabel = "Elasticsearch at " + settings.elasticsearchHosts().stream()
+                .map(u -> u.getHost() + ":" + port(u)).collect(java.util.stream.Collectors.joining(","));
     }
 
     /**
@@ -188,12 +195,8 @@ public final class StoreClients implements Service {
         cassandraProbe.begin(this::askCassandra);
         elasticsearchProbe.begin(this::askElasticsearch);
         java.util.List<String> problems = new java.util.ArrayList<>(2);
-        cassandraProbe.await(deadline, timeout, "Cassandra at " + settings.cassandraContactPoints().stream()
-                .map(a -> a.getHostString() + ":" + a.getPort()).collect(java.util.stream.Collectors.joining(",")))
-                .ifPresent(problems::add);
-        elasticsearchProbe.await(deadline, timeout, "Elasticsearch at " + settings.elasticsearchHosts().stream()
-                .map(u -> u.getHost() + ":" + port(u)).collect(java.util.stream.Collectors.joining(",")))
-                .ifPresent(problems::add);
+        cassandraProbe.await(deadline, timeout, cassandraLabel).ifPresent(problems::add);
+        elasticsearchProbe.await(deadline, timeout, elasticsearchLabel).ifPresent(problems::add);
         return problems;
     }
 

@@ -58,15 +58,6 @@ public final class PairReadiness extends AbstractHealthCheck {
         }
     }
 
-    public Duration bound() {
-        return bound;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Instant now = Instant.now();

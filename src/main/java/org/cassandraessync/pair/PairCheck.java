@@ -184,7 +184,7 @@ public final class PairCheck {
         CycleSummary totals = cycle.totals();
         return new Result(settings.pair(), totals.readCassandra(), totals.readElasticsearch(), counts,
                 totals.writtenCassandra() + totals.writtenElasticsearch(), totals.conflicts(),
-                cycle.totals().millis());
+                totals.millis());
     }
 
     /** How {@code r} and its other copy differ, or null when they are the same version. */
