@@ -31,13 +31,25 @@ public final class CassandraSchema {
             String timestampField, boolean create, int replicationFactor) {
         String table = keyspace + "." + tableName;
         if (create) {
-            execute(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace
-                    + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
-                    + replicationFactor + "}");
-            execute(session, "CREATE TABLE IF NOT EXISTS " + table + " (" + idField + " uuid PRIMARY KEY, "
-                    + timestampField + " timestamp)");
-            execute(session, "CREATE INDEX IF NOT EXISTS " + tableName + "_" + timestampField
-                    + "_sai ON " + table + " (" + timestampField + ") USING 'sai'");
+            // only what is missing: a user allowed to sync an existing table needs no CREATE permission
+            session.refreshSchema();
+            var existingKeyspace = session.getMetadata().getKeyspace(keyspace);
+            if (existingKeyspace.isEmpty()) {
+                execute(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace
+                        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
+                        + replicationFactor + "}");
+            }
+            var existingTable = existingKeyspace.flatMap(k -> k.getTable(tableName));
+            if (existingTable.isEmpty()) {
+                execute(session, "CREATE TABLE IF NOT EXISTS " + table + " (" + idField + " uuid PRIMARY KEY, "
+                        + timestampField + " timestamp)");
+            }
+            boolean indexed = existingTable.map(t -> t.getIndexes().values().stream()
+                    .anyMatch(i -> i.getTarget().replace("\"", "").equals(timestampField))).orElse(false);
+            if (!indexed) {
+                execute(session, "CREATE INDEX IF NOT EXISTS " + tableName + "_" + timestampField
+                        + "_sai ON " + table + " (" + timestampField + ") USING 'sai'");
+            }
         }
         session.refreshSchema();
         TableMetadata meta = session.getMetadata().getKeyspace(keyspace)

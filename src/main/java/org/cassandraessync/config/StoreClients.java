@@ -19,7 +19,10 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import org.apache.http.HttpHost;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.message.BasicHeader;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
@@ -39,6 +42,7 @@ import org.elasticsearch.client.RestClientBuilder;
 public final class StoreClients implements Service {
 
     public static final String BEAN = "cassandraEsSyncStores";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreClients.class);
     /** A failed connection attempt is not repeated within this time: pairs failing together try once. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -48,6 +52,7 @@ public final class StoreClients implements Service {
     /** How health messages name each store: its hosts and ports. */
     private final String cassandraLabel;
     private final String elasticsearchLabel;
+    private final StoreErrors errors;
     private CqlSession cassandra;
     private RestClient elasticsearchRest;
     private ElasticsearchClient elasticsearch;
@@ -61,6 +66,15 @@ public final class StoreClients implements Service {
                 .map(a -> a.getHostString() + ":" + a.getPort()).collect(java.util.stream.Collectors.joining(","));
         this.elasticsearchLabel = "Elasticsearch at " + settings.elasticsearchHosts().stream()
                 .map(u -> u.getHost() + ":" + port(u)).collect(java.util.stream.Collectors.joining(","));
+        this.errors = new StoreErrors(cassandraLabel, elasticsearchLabel);
+    }
+
+    /**
+     * One line naming the store, its hosts and the fix for a failure of credentials, certificates
+     * or permissions; empty for other failures (their own message says what happened).
+     */
+    public Optional<String> explain(Throwable failure) {
+        return errors.explain(failure);
     }
 
     /**
@@ -124,7 +138,7 @@ public final class StoreClients implements Service {
             }
             lastCassandraAttemptNanos = System.nanoTime();
             try {
-                cassandra = cassandraSession(settings);
+                cassandra = cassandraSession(settings, errors);
                 lastCassandraFailure = null;
             } catch (RuntimeException e) {
                 lastCassandraFailure = e;
@@ -144,7 +158,7 @@ public final class StoreClients implements Service {
         return elasticsearch;
     }
 
-    private static CqlSession cassandraSession(SyncSettings s) {
+    private static CqlSession cassandraSession(SyncSettings s, StoreErrors errors) {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
@@ -154,11 +168,14 @@ public final class StoreClients implements Service {
                 .addContactPoints(s.cassandraContactPoints())
                 .withLocalDatacenter(s.cassandraLocalDatacenter());
         s.cassandraCredentials().ifPresent(c -> builder.withAuthCredentials(c.username(), c.password()));
+        s.cassandraTls().ifPresent(tls -> builder.withSslEngineFactory(
+                new ProgrammaticSslEngineFactory(tls.context(), null, tls.verifyHostname())));
         try {
             return builder.build();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot connect to Cassandra at " + s.cassandraContactPoints()
-                    + " (sync.cassandra.contact-points, sync.cassandra.local-datacenter): " + e.getMessage(), e);
+            throw new IllegalStateException(errors.explain(e).orElseGet(() -> "Cannot connect to Cassandra at "
+                    + s.cassandraContactPoints() + " (sync.cassandra.contact-points, sync.cassandra.local-datacenter): "
+                    + e.getMessage()), e);
         }
     }
 
@@ -167,10 +184,25 @@ public final class StoreClients implements Service {
                 .map(u -> new HttpHost(u.getHost(), port(u), u.getScheme()))
                 .toArray(HttpHost[]::new);
         RestClientBuilder builder = RestClient.builder(hosts);
-        s.elasticsearchCredentials().ifPresent(c -> {
-            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-            credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(c.username(), c.password()));
-            builder.setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials));
+        TlsSettings tls = s.elasticsearchTls();
+        if (tls.trustsAnyCertificate()) {
+            LOG.warn("TLS verification of Elasticsearch is OFF ({}=true): any server can pose as {} and read the"
+                    + " credentials and the data. For local tests only.",
+                    SyncSetting.ELASTICSEARCH_INSECURE_SKIP_TLS_VERIFY.key(), s.elasticsearchHosts());
+        }
+        s.elasticsearchApiKey().ifPresent(key -> builder.setDefaultHeaders(
+                new org.apache.http.Header[] {new BasicHeader("Authorization", "ApiKey " + key)}));
+        builder.setHttpClientConfigCallback(http -> {
+            s.elasticsearchCredentials().ifPresent(c -> {
+                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+                credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(c.username(), c.password()));
+                http.setDefaultCredentialsProvider(credentials);
+            });
+            http.setSSLContext(tls.context());
+            if (!tls.verifyHostname()) {
+                http.setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+            }
+            return http;
         });
         return builder.build();
     }
@@ -228,9 +260,11 @@ public final class StoreClients implements Service {
             public void onFailure(Exception e) {
                 // any answer but a refusal of the credentials or a server error means it is there
                 // (a minimal distribution answers GET / with 405)
+                // (403: the user may lack the cluster privilege `monitor`, which the daemon does not need)
                 int status = e instanceof ResponseException r ? r.getResponse().getStatusLine().getStatusCode() : 0;
-                if (status == 401) {
-                    answer.complete(Optional.of("refused the credentials (HTTP 401; sync.elasticsearch.username)"));
+                Optional<String> explained = status == 403 ? Optional.empty() : errors.explain(e);
+                if (explained.isPresent()) {
+                    answer.complete(Optional.of(explained.get()));
                 } else if (status > 0 && status < 500) {
                     answer.complete(Optional.empty());
                 } else {
@@ -267,7 +301,7 @@ public final class StoreClients implements Service {
             }
             try {
                 last = inFlight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                        .map(m -> store + ": " + m);
+                        .map(m -> m.startsWith(store) ? m : store + ": " + m);
                 inFlight = null;
                 answeredNanos = System.nanoTime();
             } catch (TimeoutException e) {

@@ -26,12 +26,15 @@ public record SyncSettings(
         String cassandraKeyspace,
         String cassandraTable,
         Optional<Credentials> cassandraCredentials,
+        Optional<TlsSettings> cassandraTls,
         int cassandraReplicationFactor,
         SchemaEvolution.Mode cassandraSchemaEvolution,
         boolean cassandraLightweightTransactions,
         List<URI> elasticsearchHosts,
         String elasticsearchIndex,
         Optional<Credentials> elasticsearchCredentials,
+        Optional<String> elasticsearchApiKey,
+        TlsSettings elasticsearchTls,
         Duration period,
         Optional<String> cron,
         Duration overlap,
@@ -50,6 +53,12 @@ public record SyncSettings(
         }
     }
 
+    @Override
+    public String toString() {
+        // the generated form would print the API key
+        return "SyncSettings[cassandra=" + cassandraContactPoints + ", elasticsearch=" + elasticsearchHosts + "]";
+    }
+
     private static final Pattern CQL_IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
     private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9_.+-]{0,254}");
 
@@ -65,13 +74,18 @@ public record SyncSettings(
         var datacenter = r.get(SyncSetting.CASSANDRA_LOCAL_DATACENTER, SyncSettings::nonBlank);
         var keyspace = r.get(SyncSetting.CASSANDRA_KEYSPACE, SyncSettings::cqlIdentifier);
         var table = r.get(SyncSetting.CASSANDRA_TABLE, SyncSettings::cqlIdentifier);
-        var cassandraCredentials = r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD);
+        var cassandraCredentials = r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD,
+                SyncSetting.CASSANDRA_PASSWORD_FILE);
+        var cassandraTls = Security.cassandraTls(r);
         var replicationFactor = r.get(SyncSetting.CASSANDRA_REPLICATION_FACTOR, SyncSettings::positiveInt);
         var schemaEvolution = r.get(SyncSetting.CASSANDRA_SCHEMA_EVOLUTION, SyncSettings::schemaEvolution);
         var lwt = r.get(SyncSetting.CASSANDRA_WRITE_MODE, SyncSettings::lightweightTransactions);
         var hosts = r.get(SyncSetting.ELASTICSEARCH_HOSTS, SyncSettings::urls);
         var index = r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName);
-        var esCredentials = r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD);
+        var esCredentials = r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD,
+                SyncSetting.ELASTICSEARCH_PASSWORD_FILE);
+        var apiKey = Security.elasticsearchApiKey(r, esCredentials);
+        var esTls = Security.elasticsearchTls(r, hosts);
         var period = r.get(SyncSetting.PERIOD, SyncSettings::positiveDuration);
         var cron = r.get(SyncSetting.CRON, SyncSettings::cron);
         var overlap = r.get(SyncSetting.OVERLAP, SyncSettings::nonNegativeDuration);
@@ -83,8 +97,8 @@ public record SyncSettings(
         var tieBreaker = r.get(SyncSetting.TIE_BREAKER, SyncSettings::side);
         var createSchema = r.get(SyncSetting.CREATE_SCHEMA, SyncSettings::bool);
         r.failOnProblems();
-        return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, replicationFactor,
-                schemaEvolution, lwt, hosts, index, esCredentials, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
+        return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, cassandraTls,
+                replicationFactor, schemaEvolution, lwt, hosts, index, esCredentials, apiKey, esTls, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
                 timestampField, tieBreaker, createSchema);
     }
 
@@ -132,13 +146,43 @@ public record SyncSettings(
             }
         }
 
-        Optional<Credentials> credentials(SyncSetting user, SyncSetting password) {
+        Optional<Credentials> credentials(SyncSetting user, SyncSetting password, SyncSetting passwordFile) {
             String u = raw(user);
-            String p = raw(password);
+            String p = secret(password, passwordFile);
             if (u.isEmpty() && !p.isEmpty()) {
                 problems.add(password.key() + " is set but " + user.key() + " is empty");
             }
             return u.isEmpty() ? Optional.empty() : Optional.of(new Credentials(u, p));
+        }
+
+        /**
+         * A secret given directly (property, -D, environment variable) or as the content of a file
+         * ({@code file}: a Kubernetes secret mounted as a file), read once at startup; one trailing
+         * line break is dropped. Empty when neither is set. A problem names the keys, never the value.
+         */
+        String secret(SyncSetting value, SyncSetting file) {
+            String direct = raw(value);
+            String path = raw(file);
+            if (path.isEmpty()) {
+                return direct;
+            }
+            if (!direct.isEmpty()) {
+                problems.add(label + value.key() + " and " + file.key() + " are both set: keep one");
+            }
+            try {
+                String content = java.nio.file.Files.readString(Path.of(path));
+                return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                        : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+            } catch (java.io.IOException | java.nio.file.InvalidPathException | java.io.UncheckedIOException e) {
+                problems.add(label + file.key() + " = '" + path + "': cannot read the file ("
+                        + e.getClass().getSimpleName() + ")");
+                return "";
+            }
+        }
+
+        /** Records a problem that involves several keys (the message names them). */
+        void problem(String message) {
+            problems.add(label + message);
         }
     }
 

@@ -55,6 +55,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /** The last sign of life: a page read or a cycle committed. */
     private volatile Instant lastProgress;
     private volatile String lastFailure;
+    private volatile boolean lastFailureNeedsOperator;
     private volatile Map<Side, Instant> committed;
     private final Heartbeat heartbeat;
 
@@ -228,14 +229,20 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
      * again, after the back-off.
      */
     public void failed(Exception cause) {
+        failed(cause, Optional.empty());
+    }
+
+    /** As {@link #failed(Exception)}, with {@code explanation} (what to fix) instead of the exception's own message. */
+    public void failed(Exception cause, Optional<String> explanation) {
         last = counters.cycle(true);
         progress.ended();
-        lastFailure = rootMessage(cause);
+        lastFailure = explanation.orElseGet(() -> rootMessage(cause));
+        lastFailureNeedsOperator = explanation.isPresent();
         observer.ended(last);
         heartbeat.cycleEnded(last, clock.instant(), this::checkpointAges);
         Duration pause = backoff.failed(clock.instant());
         LOG.warn("{} cycle {} failed after {} ms, retrying in {} s: {}", pair, last.cycle(), last.millis(),
-                pause.toMillis() / 1000.0, rootMessage(cause));
+                pause.toMillis() / 1000.0, lastFailure);
     }
 
     /** The summary of the last finished cycle, or null before the first one. */
@@ -265,6 +272,14 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /** The last sign of progress: a page read or a cycle committed; empty before the first. */
     public Optional<Instant> lastProgress() {
         return Optional.ofNullable(lastProgress);
+    }
+
+    /**
+     * True when the last cycle failed for a reason that retrying does not cure (credentials,
+     * certificates, permissions: it came with an explanation of what to fix).
+     */
+    public boolean lastFailureNeedsOperator() {
+        return lastFailure != null && lastFailureNeedsOperator;
     }
 
     /** Why the last cycle failed; empty when it succeeded (or none ran yet). */

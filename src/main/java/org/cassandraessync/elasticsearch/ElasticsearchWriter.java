@@ -146,6 +146,16 @@ public class ElasticsearchWriter {
                 JsonData configured = client.cluster().getSettings(g -> g.includeDefaults(true).flatSettings(true))
                         .defaults().get("http.max_content_length");
                 maxRequestBytes = configured == null ? DEFAULT_MAX_REQUEST_BYTES : bytes(configured.to(String.class));
+            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+                if (e.status() != 403) {
+                    throw e;
+                }
+                // reading it needs the cluster privilege `monitor`, which the daemon does not require:
+                // Elasticsearch's default applies, and a 413 answer still splits the request
+                org.slf4j.LoggerFactory.getLogger(ElasticsearchWriter.class).info("Elasticsearch does not let this user"
+                        + " read http.max_content_length (cluster privilege monitor): bulk requests stay below its"
+                        + " default, 100mb");
+                maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the settings of Elasticsearch: " + e.getMessage(), e);
             }
@@ -257,8 +267,11 @@ public class ElasticsearchWriter {
             } else if (item.status() == 409) {
                 outcomes.conflict(w);
             } else if (item.status() != 400) {
-                throw new IllegalStateException("Elasticsearch refused a bulk write (" + item.status() + " "
-                        + item.error().type() + "): " + item.error().reason());
+                // as the client reports a refused request: the status and Elasticsearch's reason (a 403
+                // names the missing privilege)
+                throw new co.elastic.clients.elasticsearch._types.ElasticsearchException("es/bulk",
+                        co.elastic.clients.elasticsearch._types.ErrorResponse.of(r -> r.status(item.status())
+                                .error(item.error())));
             } else {
                 deadLetters.reject(w.record().side(), w.record().id(), "Elasticsearch refused the document ("
                         + item.error().type() + "): " + item.error().reason(), mapper.toDocument(w.record()));

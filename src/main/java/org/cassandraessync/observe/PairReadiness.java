@@ -20,7 +20,8 @@ import org.quartz.CronExpression;
  * A pair's readiness ({@code /observe/health/ready}): DOWN, with the reason, while a store does
  * not answer or when the pair has shown no progress (a successful cycle, or a page read by a long
  * one) for longer than {@link #bound}: three periods and at least a minute. Also DOWN until the
- * first cycle has read or committed something.
+ * first cycle has read or committed something, and while the last cycle failed for a reason that
+ * retrying does not cure (refused credentials, an untrusted certificate, a missing permission).
  */
 public final class PairReadiness extends AbstractHealthCheck {
 
@@ -70,7 +71,10 @@ public final class PairReadiness extends AbstractHealthCheck {
         List<String> problems = new ArrayList<>(stores.problems(STORE_TIMEOUT));
         Optional<Instant> progress = cycle.lastProgress();
         String failure = cycle.lastFailure().map(f -> "; last failure: " + f).orElse("");
-        if (progress.isEmpty()) {
+        if (cycle.lastFailureNeedsOperator()) {
+            // a refused password, certificate or permission: retrying will not cure it
+            problems.add("the last cycle failed: " + cycle.lastFailure().orElse(""));
+        } else if (progress.isEmpty()) {
             problems.add("no cycle has completed yet (started "
                     + Duration.between(cycle.createdAt(), now).toSeconds() + " s ago)" + failure);
         } else {

@@ -340,7 +340,8 @@ public class SyncPair implements CamelContextAware {
 
     /** The cycle failed: nothing is committed; it is retried after the back-off. */
     public void failed(Exception cause) {
-        cycle.failed(cause);
+        // a refused password, an untrusted certificate or a missing permission: one line with the fix
+        cycle.failed(cause, clients == null ? java.util.Optional.empty() : clients.explain(cause));
     }
 
     // --- for operators and tests ---------------------------------------------------------------------
@@ -352,6 +353,11 @@ public class SyncPair implements CamelContextAware {
 
     public CycleSummary totals() {
         return cycle.totals();
+    }
+
+    /** Why the last cycle failed (the line it logged); empty when it succeeded or none ran yet. */
+    public java.util.Optional<String> lastFailure() {
+        return cycle.lastFailure();
     }
 
     /** The pair's name. */

@@ -53,13 +53,21 @@ final class CassandraServer implements AutoCloseable {
 
     private final ServerProcess process;
     private final int nativePort;
+    private final SandboxSecrets secrets;
 
-    private CassandraServer(ServerProcess process, int nativePort) {
+    private CassandraServer(ServerProcess process, int nativePort, SandboxSecrets secrets) {
         this.process = process;
         this.nativePort = nativePort;
+        this.secrets = secrets;
     }
 
-    static CassandraServer start(Path sandboxDir, String version) {
+    /**
+     * Starts Cassandra; with {@code secrets}, secured: {@code PasswordAuthenticator} and
+     * {@code CassandraAuthorizer}, client-to-node TLS that requires a client certificate, a
+     * superuser {@value SandboxSecrets#ADMIN_USER} and a login role {@value SandboxSecrets#SYNC_USER}
+     * without permissions (each test grants what it documents).
+     */
+    static CassandraServer start(Path sandboxDir, String version, SandboxSecrets secrets) {
         Path lib = sandboxDir.resolve("cassandra-" + version).resolve("lib");
         if (!Files.isRegularFile(lib.resolve("cassandra-all-" + version + ".jar"))) {
             throw new IllegalStateException("Cassandra " + version + " jars not found in " + lib
@@ -72,7 +80,7 @@ final class CassandraServer implements AutoCloseable {
             int nativePort = FreePorts.next();
             int storagePort = FreePorts.next();
             Path yaml = home.resolve("cassandra.yaml");
-            Files.writeString(yaml, yaml(home, nativePort, storagePort));
+            Files.writeString(yaml, yaml(home, nativePort, storagePort) + (secrets == null ? "" : secured(secrets)));
             Path logback = home.resolve("logback.xml");
             Files.writeString(logback, logback(home.resolve("logs")));
 
@@ -86,14 +94,19 @@ final class CassandraServer implements AutoCloseable {
                     "-Dlogback.configurationFile=" + logback,
                     "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                     "-Dcassandra.ring_delay_ms=1000",
+                    // the default superuser (cassandra/cassandra) at once, not after 10 s
+                    "-Dcassandra.superuser_setup_delay_ms=0",
                     "-Djava.net.preferIPv4Stack=true"));
             command.addAll(JDK17_OPTIONS);
             command.addAll(List.of("-cp", lib.resolve("*").toString(), "org.apache.cassandra.service.CassandraDaemon"));
 
             ServerProcess process = ServerProcess.start("cassandra", command, Map.of(), home,
                     home.resolve("logs/console.log"), sandboxDir.resolve("run"));
-            CassandraServer server = new CassandraServer(process, nativePort);
+            CassandraServer server = new CassandraServer(process, nativePort, secrets);
             process.awaitReady(server::acceptsConnections, Duration.ofSeconds(180));
+            if (secrets != null) {
+                process.awaitReady(server::createRoles, Duration.ofSeconds(60));
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare sandbox Cassandra in " + home, e);
@@ -107,6 +120,44 @@ final class CassandraServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Replaces the default superuser's well-known password use by the sandbox's own roles. */
+    private boolean createRoles() {
+        Map<String, String> asDefaultSuperuser = new java.util.HashMap<>(connectionProperties());
+        asDefaultSuperuser.put("sync.cassandra.username", "cassandra");
+        asDefaultSuperuser.put("sync.cassandra.password", "cassandra");
+        org.cassandraessync.config.StoreClients clients = new org.cassandraessync.config.StoreClients(
+                org.cassandraessync.config.SyncSettings.from(k -> java.util.Optional.ofNullable(asDefaultSuperuser.get(k))));
+        try {
+            var session = clients.cassandra();
+            session.execute("CREATE ROLE IF NOT EXISTS " + SandboxSecrets.ADMIN_USER + " WITH SUPERUSER = true AND LOGIN = true"
+                    + " AND PASSWORD = '" + secrets.cassandraAdminPassword + "'");
+            session.execute("CREATE ROLE IF NOT EXISTS " + SandboxSecrets.SYNC_USER + " WITH LOGIN = true AND PASSWORD = '"
+                    + secrets.cassandraSyncPassword + "'");
+            return true;
+        } catch (RuntimeException e) {
+            // the default superuser is created a moment after the port opens
+            return false;
+        } finally {
+            clients.stop();
+        }
+    }
+
+    /** The connection settings of the sandbox's superuser (secured) or of nobody (plain). */
+    Map<String, String> connectionProperties() {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("sync.cassandra.contact-points", contactPoint());
+        p.put("sync.cassandra.local-datacenter", "datacenter1");
+        if (secrets != null) {
+            p.put("sync.cassandra.username", SandboxSecrets.ADMIN_USER);
+            p.put("sync.cassandra.password", secrets.cassandraAdminPassword);
+            p.put("sync.cassandra.tls", "true");
+            p.put("sync.cassandra.ca-file", secrets.cassandraCa().toString());
+            p.put("sync.cassandra.keystore", secrets.cassandraClientKeystore().toString());
+            p.put("sync.cassandra.keystore-password", secrets.storePassword);
+        }
+        return p;
     }
 
     String contactPoint() {
@@ -143,6 +194,27 @@ final class CassandraServer implements AutoCloseable {
                 # small (default: half the 32 MiB commit log segment) so tests can exceed it cheaply
                 max_mutation_size: %4$s
                 """.formatted(nativePort, storagePort, data, MAX_MUTATION);
+    }
+
+    private static String secured(SandboxSecrets secrets) {
+        return """
+                authenticator: PasswordAuthenticator
+                authorizer: CassandraAuthorizer
+                role_manager: CassandraRoleManager
+                # no caches: a permission granted by a test applies to the next request
+                roles_validity: 0ms
+                permissions_validity: 0ms
+                credentials_validity: 0ms
+                client_encryption_options:
+                  enabled: true
+                  optional: false
+                  keystore: %1$s
+                  keystore_password: %2$s
+                  require_client_auth: true
+                  truststore: %3$s
+                  truststore_password: %2$s
+                  store_type: PKCS12
+                """.formatted(secrets.cassandraNodeKeystore(), secrets.storePassword, secrets.cassandraTruststore());
     }
 
     private static String logback(Path logs) {

@@ -23,12 +23,15 @@ public final class Sandbox implements AutoCloseable {
     private final CassandraServer cassandra;
     private final ElasticsearchServer elasticsearch;
     private final String elasticsearchVersion;
+    private final SandboxSecrets secrets;
     private boolean closed;
 
-    private Sandbox(CassandraServer cassandra, ElasticsearchServer elasticsearch, String elasticsearchVersion) {
+    private Sandbox(CassandraServer cassandra, ElasticsearchServer elasticsearch, String elasticsearchVersion,
+            SandboxSecrets secrets) {
         this.cassandra = cassandra;
         this.elasticsearch = elasticsearch;
         this.elasticsearchVersion = elasticsearchVersion;
+        this.secrets = secrets;
     }
 
     /** The sandbox of this JVM, started on first use. */
@@ -41,14 +44,23 @@ public final class Sandbox implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * Starts both stores; secured (TLS, passwords, roles: {@link SandboxSecrets}) when the system
+     * property {@code sandbox.secured} is {@code true}.
+     */
     public static Sandbox start() {
         Path dir = Path.of(System.getProperty("sandbox.dir", "target/sandbox")).toAbsolutePath();
         String cassandraVersion = System.getProperty("sandbox.cassandra.version", "5.0.6");
         String esVersion = System.getProperty("sandbox.elasticsearch.version", "9.1.0");
+        boolean secured = Boolean.getBoolean("sandbox.secured");
         long t0 = System.nanoTime();
-        LOG.info("Starting sandbox Cassandra {} and Elasticsearch {} under {}", cassandraVersion, esVersion, dir);
-        CompletableFuture<CassandraServer> c = CompletableFuture.supplyAsync(() -> CassandraServer.start(dir, cassandraVersion));
-        CompletableFuture<ElasticsearchServer> e = CompletableFuture.supplyAsync(() -> ElasticsearchServer.start(dir, esVersion));
+        LOG.info("Starting sandbox Cassandra {} and Elasticsearch {} under {}{}", cassandraVersion, esVersion, dir,
+                secured ? ", secured (TLS, passwords)" : "");
+        SandboxSecrets secrets = secured ? SandboxSecrets.create(dir.resolve("secrets")) : null;
+        CompletableFuture<CassandraServer> c = CompletableFuture.supplyAsync(
+                () -> CassandraServer.start(dir, cassandraVersion, secrets));
+        CompletableFuture<ElasticsearchServer> e = CompletableFuture.supplyAsync(
+                () -> ElasticsearchServer.start(dir, esVersion, secrets));
         try {
             CompletableFuture.allOf(c, e).join();
         } catch (CompletionException failure) {
@@ -56,7 +68,7 @@ public final class Sandbox implements AutoCloseable {
             e.thenAccept(ElasticsearchServer::close);
             throw failure.getCause() instanceof RuntimeException r ? r : failure;
         }
-        Sandbox sandbox = new Sandbox(c.join(), e.join(), esVersion);
+        Sandbox sandbox = new Sandbox(c.join(), e.join(), esVersion, secrets);
         LOG.info("Sandbox ready in {} s: Cassandra at {}, Elasticsearch at {}",
                 (System.nanoTime() - t0) / 1_000_000_000, sandbox.cassandraContactPoint(), sandbox.elasticsearchUrl());
         return sandbox;
@@ -94,13 +106,16 @@ public final class Sandbox implements AutoCloseable {
         };
     }
 
-    /** The daemon's connection settings pointing at this sandbox. */
+    /** The daemon's connection settings pointing at this sandbox (secured: as its superusers). */
     public Map<String, String> connectionProperties() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("sync.cassandra.contact-points", cassandraContactPoint());
-        p.put("sync.cassandra.local-datacenter", "datacenter1");
-        p.put("sync.elasticsearch.hosts", elasticsearchUrl());
+        Map<String, String> p = new LinkedHashMap<>(cassandra.connectionProperties());
+        p.putAll(elasticsearch.connectionProperties());
         return p;
+    }
+
+    /** The secured sandbox's certificates and passwords; empty when the sandbox is plain. */
+    public java.util.Optional<SandboxSecrets> secrets() {
+        return java.util.Optional.ofNullable(secrets);
     }
 
     @Override
