@@ -72,6 +72,14 @@ final class SyncCommands {
             List<SyncPair> pairs = pairs(main, pairName);
             return command.equals("verify") ? verify(pairs, output, repair) : dryRun(pairs);
         } catch (Exception e) {
+            // a refused password, certificate or permission: the line that says what to fix
+            var stores = main.getCamelContext() == null ? null : main.getCamelContext().getRegistry()
+                    .lookupByNameAndType(org.cassandraessync.config.StoreClients.BEAN,
+                            org.cassandraessync.config.StoreClients.class);
+            var explained = stores == null ? java.util.Optional.<String>empty() : stores.explain(e);
+            if (explained.isPresent()) {
+                throw new IllegalStateException(explained.get());
+            }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         } finally {
             try {
