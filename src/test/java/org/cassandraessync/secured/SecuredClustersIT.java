@@ -3,17 +3,24 @@ package org.cassandraessync.secured;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.cassandraessync.sandbox.SandboxSecrets;
+import org.cassandraessync.support.Http;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon against clusters secured as production ones are: Elasticsearch with security on,
@@ -139,6 +146,70 @@ class SecuredClustersIT {
     }
 
     /**
+     * The packaged jar as an operator runs it on Kubernetes: the Cassandra password in a mounted
+     * file, the Elasticsearch password in an environment variable, the key store's on the command
+     * line; Elasticsearch's certificate not verified by the explicit switch. It syncs, warns that
+     * verification is off, and no password appears in its output, its health or its metrics.
+     */
+    @Test
+    void no_secret_reaches_the_output_the_health_or_the_metrics_of_the_jar(@TempDir Path workDir) throws Exception {
+        try (SecuredStores stores = SecuredStores.fresh("jarsecrets")) {
+            stores.test().createTable("name text");
+            stores.test().createIndex();
+            String role = stores.cassandraRole(SecuredStores.SYNC_ONLY);
+            Map<String, String> daemon = stores.syncOnly(role);
+            daemon.put("sync.cassandra.password-file", stores.secretFile("cassandra-password",
+                    daemon.remove("sync.cassandra.password")).toString());
+            String elasticsearchPassword = daemon.remove("sync.elasticsearch.password");
+            daemon.remove("sync.elasticsearch.ca-file");
+            daemon.put("sync.elasticsearch.insecure-skip-tls-verify", "true");
+            daemon.put("sync.create-schema", "false");
+            int port = RunningDaemon.freePort();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx256m", "-Dcamel.management.port=" + port));
+            daemon.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.addAll(List.of("-jar", Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar"))
+                    .toAbsolutePath().toString()));
+            Path log = workDir.resolve("daemon.log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("SYNC_ELASTICSEARCH_PASSWORD", elasticsearchPassword);
+            Process process = builder.start();
+            String health;
+            String metrics;
+            try {
+                UUID id = UUID.randomUUID();
+                stores.test().cql("INSERT INTO " + stores.test().qualifiedTable()
+                        + " (id, last_modified, name) VALUES (?, ?, ?)", id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "x");
+                await("the row in Elasticsearch, synced by the jar").atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(250)).until(() -> {
+                            if (!process.isAlive()) {
+                                throw new IllegalStateException("the jar exited: " + Files.readString(log));
+                            }
+                            return stores.test().document(id).isPresent();
+                        });
+                URI base = URI.create("http://127.0.0.1:" + port);
+                health = Http.get(base.resolve("/observe/health")).body();
+                metrics = Http.get(base.resolve("/observe/metrics")).body();
+            } finally {
+                process.destroy();
+                process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            String output = Files.readString(log);
+            assertThat(output).contains("TLS verification of Elasticsearch is OFF"
+                    + " (sync.elasticsearch.insecure-skip-tls-verify=true)");
+            assertThat(metrics).contains("cassandra_es_sync_records_written_total");
+            List<String> secrets = new ArrayList<>(stores.secrets().allPasswords());
+            secrets.add(stores.rolePassword(role));
+            for (String secret : secrets) {
+                assertThat(output).as("daemon output").doesNotContain(secret);
+                assertThat(health).as("health").doesNotContain(secret);
+                assertThat(metrics).as("metrics").doesNotContain(secret);
+            }
+        }
+    }
+
+    /**
      * Starts the daemon, waits for two failed cycles (it keeps running and retrying) and checks
      * the reason: exactly the expected line, the same in the readiness check, no password in it.
      */
@@ -153,7 +224,7 @@ class SecuredClustersIT {
                     "sync.elasticsearch.password", "not-the-password-7f3a")).doesNotContain(properties.getOrDefault(
                     "sync.cassandra.password", "not-the-password-7f3a"));
             // the readiness check says the same, without a secret
-            var ready = org.cassandraessync.support.Http.get(daemon.management("/observe/health/ready"));
+            var ready = Http.get(daemon.management("/observe/health/ready"));
             assertThat(ready.status()).isEqualTo(503);
             assertThat(ready.body()).contains(expected.substring(0, expected.indexOf(" ", expected.indexOf(" at ") + 4)))
                     .doesNotContain("not-the-password-7f3a")

@@ -75,6 +75,10 @@ final class SecuredStores implements AutoCloseable {
         return role;
     }
 
+    String rolePassword(String role) {
+        return rolePasswords.get(role);
+    }
+
     String lastRole() {
         return lastRole;
     }
@@ -117,7 +121,7 @@ final class SecuredStores implements AutoCloseable {
     Path secretFile(String name, String secret) {
         try {
             Path dir = Files.createDirectories(test.stateDir().resolveSibling(test.keyspace() + "-secrets"));
-            return Files.writeString(dir.resolve(name), secret + "\n");
+            return Files.writeString(dir.resolve(name), secret + "\n").toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
