@@ -38,7 +38,7 @@ public record TlsSettings(SSLContext context, boolean verifyHostname, boolean tr
             List<? extends Certificate> certificates = List.copyOf(
                     CertificateFactory.getInstance("X.509").generateCertificates(in));
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("no PEM certificate in " + pem);
+                throw new IllegalArgumentException("no PEM certificate in the file");
             }
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -47,11 +47,11 @@ public record TlsSettings(SSLContext context, boolean verifyHostname, boolean tr
             }
             return trustManagers(store);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + pem + " (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException("cannot read the file (" + e.getClass().getSimpleName() + ")");
         } catch (CertificateException e) {
-            throw new IllegalArgumentException(pem + " is not a PEM certificate file: " + e.getMessage());
+            throw new IllegalArgumentException("not a PEM certificate file: " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot use " + pem + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot use the certificates: " + e.getMessage());
         }
     }
 
@@ -60,7 +60,7 @@ public record TlsSettings(SSLContext context, boolean verifyHostname, boolean tr
         try {
             return trustManagers(load(file, password));
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot use " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot use the trust store: " + e.getMessage());
         }
     }
 
@@ -126,7 +126,7 @@ public record TlsSettings(SSLContext context, boolean verifyHostname, boolean tr
             factory.init(load(file, password), password.toCharArray());
             return factory.getKeyManagers();
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot use the key in " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot use its key: " + e.getMessage());
         }
     }
 
@@ -156,9 +156,9 @@ public record TlsSettings(SSLContext context, boolean verifyHostname, boolean tr
         } catch (IOException e) {
             if (e.getCause() instanceof java.security.UnrecoverableKeyException || String.valueOf(e.getMessage())
                     .contains("password")) {
-                throw new IllegalArgumentException(file + ": wrong password (or not a key store)");
+                throw new IllegalArgumentException("wrong password (or not a key store)");
             }
-            throw new IllegalArgumentException("cannot read " + file + " as a PKCS#12 or JKS key store ("
+            throw new IllegalArgumentException("cannot read the file as a PKCS#12 or JKS key store ("
                     + e.getClass().getSimpleName() + ")");
         }
     }

@@ -72,8 +72,12 @@ public final class PairReadiness extends AbstractHealthCheck {
         Optional<Instant> progress = cycle.lastProgress();
         String failure = cycle.lastFailure().map(f -> "; last failure: " + f).orElse("");
         if (cycle.lastFailureNeedsOperator()) {
-            // a refused password, certificate or permission: retrying will not cure it
-            problems.add("the last cycle failed: " + cycle.lastFailure().orElse(""));
+            // a refused password, certificate or permission: retrying will not cure it (said once,
+            // when the store check above found the same)
+            String line = cycle.lastFailure().orElse("");
+            if (problems.stream().noneMatch(line::equals)) {
+                problems.add("the last cycle failed: " + line);
+            }
         } else if (progress.isEmpty()) {
             problems.add("no cycle has completed yet (started "
                     + Duration.between(cycle.createdAt(), now).toSeconds() + " s ago)" + failure);

@@ -115,7 +115,7 @@ class SecuritySettingsTest {
                 "sync.elasticsearch.hosts", "https://es:9200",
                 "sync.elasticsearch.ca-fingerprint", "12:34"))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("sync.cassandra.keystore = '" + keystore + "': " + keystore + ": wrong password")
+                .hasMessageContaining("sync.cassandra.keystore = '" + keystore + "': wrong password")
                 .hasMessageContaining("sync.cassandra.ca-file = '" + notPem + "': ")
                 .hasMessageContaining("sync.elasticsearch.ca-fingerprint = '12:34': expected a SHA-256 fingerprint")
                 .message().doesNotContain("wrong-password-77");

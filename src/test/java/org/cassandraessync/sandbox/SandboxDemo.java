@@ -41,6 +41,12 @@ public final class SandboxDemo {
         SandboxFiles.deleteRecursively(state);
         properties.put("sync.state-dir", state.toString());
 
+        sandbox.secrets().ifPresent(secrets -> {
+            properties.remove("sync.elasticsearch.password");
+            properties.put("sync.elasticsearch.password-file", secrets.elasticsearchAdminPasswordFile().toString());
+            properties.remove("sync.cassandra.password");
+            properties.put("sync.cassandra.password-file", secrets.cassandraAdminPasswordFile().toString());
+        });
         Main daemon;
         try {
             seed(SyncSettings.from(key -> java.util.Optional.ofNullable(properties.get(key))));
@@ -62,7 +68,13 @@ public final class SandboxDemo {
             sandbox.close();
         }, "demo-shutdown"));
         LOG.info("Demo: Cassandra demo.products <-> Elasticsearch index 'products'. Ctrl-C to stop.");
-        LOG.info("See the documents: curl '{}/products/_search?pretty'", sandbox.elasticsearchUrl());
+        sandbox.secrets().ifPresentOrElse(secrets -> {
+            // the daemon reads its passwords from files, as from mounted secrets
+            LOG.info("Secured sandbox: TLS and passwords; certificates and password files in {}", secrets.dir());
+            LOG.info("See the documents: curl --cacert {} -u {}:$(cat {}) '{}/products/_search?pretty'",
+                    secrets.elasticsearchCa(), SandboxSecrets.ADMIN_USER, secrets.elasticsearchAdminPasswordFile(),
+                    sandbox.elasticsearchUrl());
+        }, () -> LOG.info("See the documents: curl '{}/products/_search?pretty'", sandbox.elasticsearchUrl()));
         daemon.run(args);
     }
 

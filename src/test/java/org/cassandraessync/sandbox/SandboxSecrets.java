@@ -53,6 +53,13 @@ public final class SandboxSecrets {
         }
         SandboxSecrets secrets = new SandboxSecrets(dir);
         secrets.makeCassandraCertificates();
+        try {
+            // for a person trying the secured demo: curl -u sandbox_admin:$(cat ...) and cqlsh
+            Files.writeString(secrets.elasticsearchAdminPasswordFile(), secrets.elasticsearchAdminPassword + "\n");
+            Files.writeString(secrets.cassandraAdminPasswordFile(), secrets.cassandraAdminPassword + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return secrets;
     }
 
@@ -92,6 +99,16 @@ public final class SandboxSecrets {
     /** PKCS#12 key store with a client certificate signed by Elasticsearch's CA (password {@link #storePassword()}). */
     public Path elasticsearchClientKeystore() {
         return dir.resolve("elasticsearch-client.p12");
+    }
+
+    /** The password of {@value #ADMIN_USER} in Elasticsearch, in a file. */
+    public Path elasticsearchAdminPasswordFile() {
+        return dir.resolve("elasticsearch-admin.password");
+    }
+
+    /** The password of {@value #ADMIN_USER} in Cassandra, in a file. */
+    public Path cassandraAdminPasswordFile() {
+        return dir.resolve("cassandra-admin.password");
     }
 
     public String storePassword() {
