@@ -66,7 +66,7 @@ class SecuredClustersIT {
     }
 
     @Test
-    void an_api_key_and_a_client_certificate_authenticate_against_elasticsearch() throws Exception {
+    void an_api_key_and_a_client_certificate_authenticate_against_elasticsearch(@TempDir Path workDir) throws Exception {
         try (SecuredStores stores = SecuredStores.fresh("apikey")) {
             stores.test().createTable("name text");
             stores.test().createIndex();
@@ -79,6 +79,15 @@ class SecuredClustersIT {
             try (RunningDaemon running = RunningDaemon.start(daemon)) {
                 syncsBothWays(stores.test(), running);
             }
+
+            // verify needs only to read: an API key with read and view_index_metadata, SELECT
+            Map<String, String> reader = stores.daemonAs(stores.cassandraRole("SELECT ON TABLE %s"), null, null);
+            reader.put("sync.create-schema", "false");
+            reader.put("sync.elasticsearch.api-key", stores.apiKey("\"read\", \"view_index_metadata\""));
+            Process verify = jar(reader, workDir, "verify").redirectOutput(workDir.resolve("verify.log").toFile()).start();
+            assertThat(verify.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(verify.exitValue()).as("verify, as a reader: " + Files.readString(workDir.resolve("verify.log")))
+                    .isZero();
         }
     }
 
@@ -165,14 +174,9 @@ class SecuredClustersIT {
             daemon.put("sync.elasticsearch.insecure-skip-tls-verify", "true");
             daemon.put("sync.create-schema", "false");
             int port = RunningDaemon.freePort();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx256m", "-Dcamel.management.port=" + port));
-            daemon.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.addAll(List.of("-jar", Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar"))
-                    .toAbsolutePath().toString()));
+            daemon.put("camel.management.port", String.valueOf(port));
             Path log = workDir.resolve("daemon.log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder = jar(daemon, workDir).redirectOutput(log.toFile());
             builder.environment().put("SYNC_ELASTICSEARCH_PASSWORD", elasticsearchPassword);
             Process process = builder.start();
             String health;
@@ -207,6 +211,17 @@ class SecuredClustersIT {
                 assertThat(metrics).as("metrics").doesNotContain(secret);
             }
         }
+    }
+
+    /** The packaged jar run in {@code workDir} with {@code properties} as {@code -D} options and {@code args}. */
+    private static ProcessBuilder jar(Map<String, String> properties, Path workDir, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m"));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar"))
+                .toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     }
 
     /**
