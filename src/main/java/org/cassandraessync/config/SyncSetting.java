@@ -93,7 +93,27 @@ public enum SyncSetting {
     TIE_BREAKER("sync.tie-breaker", "cassandra",
             "Side whose version wins when both have the same timestamp but different content (`cassandra` or `elasticsearch`)."),
     CREATE_SCHEMA("sync.create-schema", "true",
-            "Create the keyspace, table, timestamp index and Elasticsearch index at startup when missing.");
+            "Create the keyspace, table, timestamp index and Elasticsearch index at startup when missing."),
+    CHECKPOINT_STORE("sync.checkpoint-store", "auto",
+            "Where each pair's checkpoints are kept: `file` (in `sync.state-dir`), `cassandra` (a row per pair in `sync.cassandra.checkpoint-table` of the pair's keyspace, which every instance reads), `auto` = `cassandra` when `sync.ha.cluster-service` is `zookeeper` or `camel`, else `file`."),
+    CASSANDRA_CHECKPOINT_TABLE("sync.cassandra.checkpoint-table", "cassandra_es_sync_checkpoints",
+            "Table of the checkpoints when they are kept in Cassandra (created when missing)."),
+    HA_CLUSTER_SERVICE("sync.ha.cluster-service", "none",
+            "`none`: this instance runs every pair. Otherwise only each pair's leader runs its cycles: `file` = the instance holding the pair's lock file in `sync.state-dir` (a folder every instance shares), `zookeeper` = the leader ZooKeeper elects, `camel` = a `CamelClusterService` the Camel context already has (Kubernetes leases, your own)."),
+    HA_INSTANCE_ID("sync.ha.instance-id", "",
+            "This instance's name in the elections, logs, health and metrics; empty = `<host name>-<process id>`."),
+    HA_PREFERRED_PAIRS("sync.ha.preferred-pairs", "",
+            "Pairs this instance should lead (comma-separated): it joins their elections at once and the others' only after `sync.ha.standby-delay`. Empty = joins every election at once."),
+    HA_STANDBY_DELAY("sync.ha.standby-delay", "15s",
+            "How long an instance waits before it joins the election of a pair it does not prefer."),
+    HA_FILE_RETRY_INTERVAL("sync.ha.file.retry-interval", "2s",
+            "How often a standby tries to take a pair's lock file: the takeover time after a leader dies."),
+    HA_ZOOKEEPER_NODES("sync.ha.zookeeper.nodes", "",
+            "ZooKeeper connect string (`zk1:2181,zk2:2181`) for `sync.ha.cluster-service=zookeeper`."),
+    HA_ZOOKEEPER_BASE_PATH("sync.ha.zookeeper.base-path", "/cassandra-es-sync",
+            "ZooKeeper path under which each pair's election runs."),
+    HA_ZOOKEEPER_SESSION_TIMEOUT("sync.ha.zookeeper.session-timeout", "10s",
+            "A leader ZooKeeper has not heard from for this long loses its pairs: the takeover time after a leader dies.");
 
     private final String key;
     private final String defaultValue;

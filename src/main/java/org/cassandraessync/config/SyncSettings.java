@@ -44,7 +44,8 @@ public record SyncSettings(
         String idField,
         String timestampField,
         Side tieBreaker,
-        boolean createSchema) {
+        boolean createSchema,
+        HighAvailability ha) {
 
     public record Credentials(String username, String password) {
         @Override
@@ -96,10 +97,11 @@ public record SyncSettings(
         var timestampField = r.get(SyncSetting.TIMESTAMP_FIELD, SyncSettings::cqlIdentifier);
         var tieBreaker = r.get(SyncSetting.TIE_BREAKER, SyncSettings::side);
         var createSchema = r.get(SyncSetting.CREATE_SCHEMA, SyncSettings::bool);
+        var ha = HighAvailability.read(r);
         r.failOnProblems();
         return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, cassandraTls,
                 replicationFactor, schemaEvolution, lwt, hosts, index, esCredentials, apiKey, esTls, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
-                timestampField, tieBreaker, createSchema);
+                timestampField, tieBreaker, createSchema, ha);
     }
 
     /**

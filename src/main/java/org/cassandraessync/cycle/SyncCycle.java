@@ -17,7 +17,7 @@ import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.SyncWindow;
 import org.cassandraessync.record.WriteOutcomes;
-import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.Checkpoints;
 import org.cassandraessync.state.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     static final int SYNCED_VERSIONS_REMEMBERED = 100_000;
 
     private final String pair;
-    private final CheckpointStore checkpoints;
+    private final Checkpoints checkpoints;
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final CycleWindows windows;
@@ -59,7 +59,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     private volatile Map<Side, Instant> committed;
     private final Heartbeat heartbeat;
 
-    public SyncCycle(String pair, CheckpointStore checkpoints, DeadLetters deadLetters, Duration overlap,
+    public SyncCycle(String pair, Checkpoints checkpoints, DeadLetters deadLetters, Duration overlap,
             Duration period, Clock clock) {
         this.pair = pair;
         this.checkpoints = checkpoints;

@@ -42,8 +42,11 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
     private final Timer failedCycles;
     private final Counter failedCount;
 
-    private PairMetrics(MeterRegistry registry, String pair, SyncCycle cycle) {
+    private PairMetrics(MeterRegistry registry, String pair, SyncCycle cycle, PairRole role) {
         this.registry = registry;
+        add(Gauge.builder(PREFIX + "leader", role, r -> r.leads() ? 1 : 0)
+                .description("1 when this instance runs the pair's cycles (leads it), 0 when it stands by")
+                .tags("pair", pair, "instance", role.instance()).register(registry));
         for (Side side : Side.values()) {
             String s = side.label();
             counter("records.read", "Records read from a store (every version seen, including those already in sync)",
@@ -82,8 +85,8 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
     }
 
     /** Registers the pair's meters and follows its cycles. */
-    public static PairMetrics bind(MeterRegistry registry, String pair, SyncCycle cycle) {
-        PairMetrics metrics = new PairMetrics(registry, pair, cycle);
+    public static PairMetrics bind(MeterRegistry registry, String pair, SyncCycle cycle, PairRole role) {
+        PairMetrics metrics = new PairMetrics(registry, pair, cycle, role);
         cycle.observer(metrics);
         return metrics;
     }

@@ -32,13 +32,16 @@ public final class PairReadiness extends AbstractHealthCheck {
     private final SyncCycle cycle;
     private final StoreClients stores;
     private final Duration bound;
+    private final PairRole role;
 
-    public PairReadiness(String pair, SyncCycle cycle, StoreClients stores, Duration period, Optional<String> cron) {
+    public PairReadiness(String pair, SyncCycle cycle, StoreClients stores, Duration period, Optional<String> cron,
+            PairRole role) {
         super("cassandra-es-sync", "cassandra-es-sync-" + pair);
         this.pair = pair;
         this.cycle = cycle;
         this.stores = stores;
         this.bound = bound(period, cron);
+        this.role = role;
     }
 
     /** Three times the time between cycles (from the cron expression when there is one), at least a minute. */
@@ -64,6 +67,13 @@ public final class PairReadiness extends AbstractHealthCheck {
         Instant now = Instant.now();
         builder.detail("pair", pair);
         builder.detail("bound.seconds", bound.toSeconds());
+        builder.detail("instance", role.instance());
+        boolean leads = role.leads();
+        if (role.elected()) {
+            builder.detail("role", leads ? "leader" : "standby");
+            role.leadingSince().filter(t -> leads).ifPresent(t -> builder.detail("leading.since", t.toString()));
+            role.lastCommit().ifPresent(c -> builder.detail("last.commit", c));
+        }
         cycle.lastSuccess().ifPresent(t -> builder.detail("last.success", t.toString()));
         cycle.lastFailure().ifPresent(f -> builder.detail("last.failure", f));
         cycle.checkpointAges().forEach((side, age) -> builder.detail("checkpoint.age.seconds." + side.label(),
@@ -77,6 +87,14 @@ public final class PairReadiness extends AbstractHealthCheck {
             String line = cycle.lastFailure().orElse("");
             if (problems.stream().noneMatch(line::equals)) {
                 problems.add("the last cycle failed: " + line);
+            }
+        } else if (role.elected()) {
+            // a standby only needs the stores (to take over); a new leader gets a bound from its election
+            Optional<Instant> since = leads ? latest(progress, role.leadingSince()) : Optional.empty();
+            Duration quiet = since.map(t -> Duration.between(t, now)).orElse(Duration.ZERO);
+            if (quiet.compareTo(bound) > 0) {
+                problems.add("leader without progress for " + quiet.toSeconds() + " s, more than " + bound.toSeconds()
+                        + " s (three periods, at least a minute)" + failure);
             }
         } else if (progress.isEmpty()) {
             problems.add("no cycle has completed yet (started "
@@ -93,9 +111,19 @@ public final class PairReadiness extends AbstractHealthCheck {
             builder.detail("reading", reading.label());
         }
         if (problems.isEmpty()) {
+            if (role.elected() && !leads) {
+                builder.message("pair '" + pair + "': standby (another instance leads it)");
+            }
             builder.up();
         } else {
             builder.message("pair '" + pair + "': " + String.join("; ", problems)).down();
         }
+    }
+
+    private static Optional<Instant> latest(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isEmpty() || a.get().isAfter(b.get()) ? a : b;
     }
 }

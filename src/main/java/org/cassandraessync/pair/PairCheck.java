@@ -22,7 +22,7 @@ import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.SyncWindow;
-import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.Checkpoints;
 import org.cassandraessync.state.DeadLetters;
 
 /**
@@ -131,8 +131,7 @@ public final class PairCheck {
                         side.label() + ": " + reason));
             }
         };
-        CheckpointStore checkpoints = new CheckpointStore(stateDir, settings.pair(), settings.legacyCheckpointName(),
-                json);
+        Checkpoints checkpoints = PairStores.checkpoints(settings, clients, json);
         SyncCycle cycle = new SyncCycle(settings.pair(), checkpoints, unreadable, settings.overlap(),
                 settings.period(), Clock.systemUTC());
         PairStores stores = new PairStores(settings, clients.settings(), clients.cassandra(), clients.elasticsearch(),

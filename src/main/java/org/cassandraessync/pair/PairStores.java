@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import com.datastax.oss.driver.api.core.CqlSession;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.cassandra.CassandraCheckpoints;
 import org.cassandraessync.cassandra.CassandraChanges;
 import org.cassandraessync.cassandra.CassandraLookup;
 import org.cassandraessync.cassandra.CassandraRecordMapper;
@@ -20,7 +21,9 @@ import org.cassandraessync.cassandra.CassandraSchema;
 import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.cassandra.CassandraWriter;
 import org.cassandraessync.cassandra.RowLayout;
+import org.cassandraessync.config.HighAvailability;
 import org.cassandraessync.config.PairSettings;
+import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.elasticsearch.ElasticsearchChanges;
@@ -34,6 +37,8 @@ import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.SyncWindow;
 import org.cassandraessync.schema.SchemaEvolution;
+import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.Checkpoints;
 import org.cassandraessync.state.DeadLetters;
 
 /**
@@ -88,6 +93,19 @@ final class PairStores {
                 Set.of(pair.idField(), pair.timestampField()), pair.schemaEvolution(), deadLetters);
         cassandraWriter = new CassandraWriter(cassandra, table, cassandraMapper, layout, cycle, deadLetters,
                 CASSANDRA_WRITES_IN_FLIGHT, pair.lightweightTransactions(), pair.idField(), pair.timestampField());
+    }
+
+    /**
+     * The pair's checkpoints: a file in {@code sync.state-dir}, or a row in Cassandra
+     * ({@code sync.checkpoint-store}) that every instance reads, falling back to the file once.
+     */
+    static Checkpoints checkpoints(PairSettings pair, StoreClients clients, ObjectMapper json) {
+        SyncSettings daemon = clients.settings();
+        HighAvailability ha = daemon.ha();
+        Checkpoints file = new CheckpointStore(daemon.stateDir(), pair.pair(), pair.legacyCheckpointName(), json,
+                ha.instanceId());
+        return ha.checkpointsInCassandra() ? new CassandraCheckpoints(clients::cassandra, pair.keyspace(),
+                ha.checkpointTable(), pair.pair(), ha.instanceId(), file) : file;
     }
 
     /** True when {@code side} holds no record at all. */

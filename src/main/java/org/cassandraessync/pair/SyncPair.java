@@ -2,12 +2,14 @@ package org.cassandraessync.pair;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +21,8 @@ import org.apache.camel.health.HealthCheckRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.cassandraessync.config.HighAvailability;
+import org.cassandraessync.config.Leadership;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.config.SyncSettings;
@@ -28,12 +32,13 @@ import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.observe.PairMetrics;
 import org.cassandraessync.observe.PairReadiness;
+import org.cassandraessync.observe.PairRole;
 import org.cassandraessync.observe.SchedulerLiveness;
 import org.cassandraessync.record.Json;
 import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
-import org.cassandraessync.state.CheckpointStore;
+import org.cassandraessync.state.Checkpoints;
 import org.cassandraessync.state.DeadLetters;
 
 /**
@@ -53,6 +58,7 @@ public class SyncPair implements CamelContextAware {
 
     /** Each pair is also in the Camel registry under this prefix and its name. */
     public static final String BEAN_PREFIX = "syncPair-";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncPair.class);
     /** How long the steps after the aggregation may take for one page's records. */
     private static final Duration DECISIONS_TIMEOUT = Duration.ofMinutes(1);
     /** The registry camel-micrometer-prometheus serves at /observe/metrics. */
@@ -73,6 +79,8 @@ public class SyncPair implements CamelContextAware {
     private volatile PairStores stores;
     private PairReadiness readiness;
     private volatile PairMetrics metrics;
+    private Checkpoints checkpoints;
+    private Role role;
     private final Map<Side, List<PendingWrite>> toWrite = Map.of(
             Side.CASSANDRA, new ArrayList<>(), Side.ELASTICSEARCH, new ArrayList<>());
 
@@ -172,8 +180,8 @@ public class SyncPair implements CamelContextAware {
         SyncSettings daemon = clients.settings();
         json = Json.newMapper();
         deadLetters = new DeadLetters(daemon.stateDir(), settings.pair(), json);
-        CheckpointStore checkpoints = new CheckpointStore(daemon.stateDir(), settings.pair(),
-                settings.legacyCheckpointName(), json);
+        checkpoints = PairStores.checkpoints(settings, clients, json);
+        role = new Role(daemon.ha());
         cycle = new SyncCycle(settings.pair(), checkpoints, deadLetters, settings.overlap(), settings.period(),
                 Clock.systemUTC());
         observe();
@@ -190,7 +198,7 @@ public class SyncPair implements CamelContextAware {
     private void observe() {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            readiness = new PairReadiness(settings.pair(), cycle, clients, settings.period(), settings.cron());
+            readiness = new PairReadiness(settings.pair(), cycle, clients, settings.period(), settings.cron(), role);
             readiness.setCamelContext(context);
             health.register(readiness);
             SchedulerLiveness.ensureRegistered(context);
@@ -203,7 +211,7 @@ public class SyncPair implements CamelContextAware {
         if (metrics == null) {
             MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
             if (registry != null) {
-                metrics = PairMetrics.bind(registry, settings.pair(), cycle);
+                metrics = PairMetrics.bind(registry, settings.pair(), cycle, role);
             }
         }
     }
@@ -244,6 +252,7 @@ public class SyncPair implements CamelContextAware {
         bindMetrics();
         cycle.begin();
         PairStores s = stores();
+        role.announce();
         s.mapCassandraColumns();
         cycle.openWindows(s::isEmpty);
     }
@@ -396,6 +405,65 @@ public class SyncPair implements CamelContextAware {
                 q.clear();
             }
         });
+    }
+
+    /** This instance's part in the pair's election (always the runner without one). */
+    private final class Role implements PairRole {
+        private final HighAvailability ha;
+        private volatile Instant since;
+        private volatile Instant announced;
+
+        Role(HighAvailability ha) {
+            this.ha = ha;
+        }
+
+        @Override
+        public boolean elected() {
+            return ha.enabled();
+        }
+
+        @Override
+        public boolean leads() {
+            boolean leads = Leadership.leads(context, settings.pair());
+            if (!leads) {
+                since = null;
+            } else if (since == null) {
+                since = Instant.now();
+            }
+            return leads;
+        }
+
+        @Override
+        public Optional<Instant> leadingSince() {
+            return leads() ? Optional.ofNullable(since) : Optional.empty();
+        }
+
+        @Override
+        public String instance() {
+            return ha.instanceId();
+        }
+
+        @Override
+        public Optional<String> lastCommit() {
+            try {
+                return checkpoints.lastCommit().map(c -> c.instance() + " at " + c.at());
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** The first cycle of a leadership says so, and where it goes on from (a failover is visible in the log). */
+        void announce() {
+            if (!ha.enabled() || !leads() || since == null || since.equals(announced)) {
+                return;
+            }
+            announced = since;
+            Optional<Checkpoints.Commit> last = checkpoints.lastCommit();
+            LOG.info("pair '{}': instance {} leads it and goes on from {}", settings.pair(), ha.instanceId(),
+                    last.map(c -> "the checkpoints " + c.instance() + " committed at " + c.at() + " in "
+                            + checkpoints.location()).orElse("no checkpoint (a full reconciliation) in "
+                            + checkpoints.location()));
+        }
     }
 
     private static Side side(String label) {

@@ -23,14 +23,14 @@ class CheckpointStoreTest {
 
     @Test
     void no_file_means_no_checkpoint_a_full_reconciliation() {
-        assertThat(new CheckpointStore(dir, "products", null, Json.newMapper()).load()).isEmpty();
+        assertThat(new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1").load()).isEmpty();
     }
 
     @Test
     void saved_watermarks_are_loaded_back_to_the_millisecond_and_nothing_else_is_left_behind() throws Exception {
-        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper());
+        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1");
         store.save(Map.of(Side.CASSANDRA, C, Side.ELASTICSEARCH, E));
-        assertThat(new CheckpointStore(dir, "products", null, Json.newMapper()).load())
+        assertThat(new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1").load())
                 .containsEntry(Side.CASSANDRA, C).containsEntry(Side.ELASTICSEARCH, E);
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("checkpoint-products.json");
@@ -39,15 +39,15 @@ class CheckpointStoreTest {
 
     @Test
     void each_pair_has_its_own_file() {
-        new CheckpointStore(dir, "products", null, Json.newMapper()).save(Map.of(Side.CASSANDRA, C));
-        assertThat(new CheckpointStore(dir, "customers", null, Json.newMapper()).load()).isEmpty();
+        new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1").save(Map.of(Side.CASSANDRA, C));
+        assertThat(new CheckpointStore(dir, "customers", null, Json.newMapper(), "instance-1").load()).isEmpty();
     }
 
     @Test
     void the_checkpoint_of_a_daemon_from_before_pairs_is_taken_over_by_the_pair_of_the_same_table() throws Exception {
         Path legacy = dir.resolve("checkpoint-shop.products-products.json");
         Files.writeString(legacy, "{\"cassandra\": \"2026-12-01T12:00:00.120Z\", \"elasticsearch\": \"2026-12-01T12:00:01.000Z\"}");
-        CheckpointStore store = new CheckpointStore(dir, "default", "shop.products-products", Json.newMapper());
+        CheckpointStore store = new CheckpointStore(dir, "default", "shop.products-products", Json.newMapper(), "instance-1");
         assertThat(store.load()).containsEntry(Side.CASSANDRA, C).containsEntry(Side.ELASTICSEARCH, E);
         assertThat(legacy).doesNotExist();
         assertThat(dir.resolve("checkpoint-default.json")).exists();
@@ -56,7 +56,7 @@ class CheckpointStoreTest {
     @Test
     void an_unreadable_checkpoint_fails_with_what_to_do() throws Exception {
         Files.writeString(dir.resolve("checkpoint-products.json"), "{\"cassandra\": \"yesterday\"}");
-        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper());
+        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1");
         assertThatThrownBy(store::load).hasMessageContaining("checkpoint-products.json")
                 .hasMessageContaining("delete it to reconcile both stores fully");
     }

@@ -1,0 +1,122 @@
+package org.cassandraessync.cassandra;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.state.Checkpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pair's checkpoints as one row of a small table in the pair's own keyspace, which every
+ * instance of the daemon reads: after a failover the new leader goes on from the last commit of
+ * the old one. (Cassandra is one of the two synced stores, not a third database.) Read and written
+ * at LOCAL_QUORUM, so the next leader reads the latest commit. The table is created with the first
+ * commit; until then, and until a pair's first commit, there is no checkpoint. When the row is
+ * missing, the checkpoint file this daemon kept before ({@code fallback}) is read instead (and the
+ * next commit writes the row), so that switching to Cassandra does not reconcile again.
+ */
+public final class CassandraCheckpoints implements Checkpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraCheckpoints.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Supplier<CqlSession> session;
+    private final String keyspace;
+    private final String table;
+    private final String pair;
+    private final String instance;
+    private final Checkpoints fallback;
+    private volatile boolean adoptionLogged;
+
+    public CassandraCheckpoints(Supplier<CqlSession> session, String keyspace, String table, String pair,
+            String instance, Checkpoints fallback) {
+        this.session = session;
+        this.keyspace = keyspace;
+        this.table = table;
+        this.pair = pair;
+        this.instance = instance;
+        this.fallback = fallback;
+    }
+
+    @Override
+    public String location() {
+        return "Cassandra table " + keyspace + "." + table + " (pair '" + pair + "')";
+    }
+
+    @Override
+    public Map<Side, Instant> load() {
+        Optional<Row> row = row();
+        Map<Side, Instant> result = new EnumMap<>(Side.class);
+        if (row.isEmpty()) {
+            Map<Side, Instant> adopted = fallback == null ? Map.of() : fallback.load();
+            if (!adopted.isEmpty() && !adoptionLogged) {
+                adoptionLogged = true;
+                LOG.info("Pair '{}' goes on from {}; its next commit goes to {}", pair, fallback.location(), location());
+            }
+            result.putAll(adopted);
+            return result;
+        }
+        for (Side side : Side.values()) {
+            String value = row.get().getString(side.label());
+            if (value != null) {
+                result.put(side, Timestamps.parse(value));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void save(Map<Side, Instant> watermarks) {
+        CqlSession s = session.get();
+        if (!exists(s)) {
+            create(s);
+        }
+        s.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + "." + table
+                + " (pair, cassandra, elasticsearch, instance, committed) VALUES (?, ?, ?, ?, ?)", pair,
+                format(watermarks.get(Side.CASSANDRA)), format(watermarks.get(Side.ELASTICSEARCH)), instance,
+                Instant.now()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).setTimeout(TIMEOUT));
+    }
+
+    @Override
+    public Optional<Commit> lastCommit() {
+        return row().filter(r -> r.getString("instance") != null && r.getInstant("committed") != null)
+                .map(r -> new Commit(r.getString("instance"), r.getInstant("committed")));
+    }
+
+    private Optional<Row> row() {
+        CqlSession s = session.get();
+        if (!exists(s)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(s.execute(SimpleStatement.newInstance("SELECT cassandra, elasticsearch, instance,"
+                + " committed FROM " + keyspace + "." + table + " WHERE pair = ?", pair)
+                .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).setTimeout(TIMEOUT)).one());
+    }
+
+    private boolean exists(CqlSession s) {
+        return s.getMetadata().getKeyspace(keyspace).flatMap(k -> k.getTable(table)).isPresent();
+    }
+
+    private void create(CqlSession s) {
+        s.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS " + keyspace + "." + table
+                + " (pair text PRIMARY KEY, cassandra text, elasticsearch text, instance text, committed timestamp)")
+                .setTimeout(Duration.ofSeconds(60)));
+        s.refreshSchema();
+        LOG.info("Created {}.{} for the pairs' checkpoints", keyspace, table);
+    }
+
+    private static String format(Instant t) {
+        return t == null ? null : Timestamps.format(t);
+    }
+}

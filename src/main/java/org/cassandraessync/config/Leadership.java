@@ -1,0 +1,144 @@
+package org.cassandraessync.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.apache.camel.spi.PropertiesFunction;
+import org.apache.camel.support.cluster.ClusterServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each pair's leadership. The placeholder function {@code {{sync-leadership:pair}}} in front of a
+ * pair's trigger gives {@code master:cassandra-es-sync-<pair>:} when {@code sync.ha.cluster-service}
+ * is set (nothing otherwise): Camel's master component then starts the pair's Quartz trigger only
+ * on the instance that leads the pair, and stops it when that instance loses the leadership. The
+ * cluster service it elects with ({@code file}, {@code zookeeper}) is created here, once per Camel
+ * context; {@code camel} uses the one the context already has. Camel finds the function through
+ * {@code META-INF/services/org/apache/camel/properties-function/sync-leadership}.
+ */
+public class Leadership implements PropertiesFunction, CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
+    /** The cluster service this function created, in the Camel registry under this name. */
+    static final String SERVICE_BEAN = "cassandraEsSyncClusterService";
+
+    private CamelContext context;
+
+    @Override
+    public String getName() {
+        return "sync-leadership";
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    @Override
+    public String apply(String pair) {
+        HighAvailability ha = StoreClients.shared(context).settings().ha();
+        if (!ha.enabled()) {
+            return "";
+        }
+        ensureClusterService(context, ha);
+        return "master:" + HighAvailability.namespace(pair.trim()) + ":";
+    }
+
+    /** True when this instance runs the pair's cycles: it leads the pair, or there is no election. */
+    public static boolean leads(CamelContext context, String pair) {
+        HighAvailability ha = StoreClients.shared(context).settings().ha();
+        if (!ha.enabled()) {
+            return true;
+        }
+        return ClusterServiceHelper.lookupService(context).map(s -> s.isLeader(HighAvailability.namespace(pair)))
+                .orElse(false);
+    }
+
+    /** The cluster service of this Camel context, created from {@code sync.ha.*} when needed. */
+    static synchronized CamelClusterService ensureClusterService(CamelContext context, HighAvailability ha) {
+        CamelClusterService existing = context.getRegistry().lookupByNameAndType(SERVICE_BEAN,
+                CamelClusterService.class);
+        if (existing != null) {
+            return existing;
+        }
+        if (ha.clusterService() == HighAvailability.ClusterService.CAMEL) {
+            Optional<CamelClusterService> found = ClusterServiceHelper.lookupService(context);
+            if (found.isEmpty()) {
+                throw new InvalidConfigurationException(List.of(SyncSetting.HA_CLUSTER_SERVICE.key() + " = camel: the"
+                        + " Camel context has no CamelClusterService (declare one, e.g. camel-kubernetes'"
+                        + " KubernetesClusterService as a bean; see the README, Running several instances)"));
+            }
+            return found.get();
+        }
+        CamelClusterService service = switch (ha.clusterService()) {
+            case FILE -> fileLocks(StoreClients.shared(context).settings().stateDir(), ha);
+            case ZOOKEEPER -> zookeeper(ha);
+            default -> throw new IllegalStateException("no cluster service for " + ha.clusterService());
+        };
+        if (!ha.preferredPairs().isEmpty()) {
+            service = new DelayedCandidacy(service, ns -> ha.prefers(ns.substring(HighAvailability.namespace("").length())),
+                    ha.standbyDelay());
+        }
+        service.setCamelContext(context);
+        context.getRegistry().bind(SERVICE_BEAN, CamelClusterService.class, service);
+        try {
+            context.addService(service, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the cluster service " + ha.clusterService(), e);
+        }
+        LOG.info("Instance '{}': each pair's cycles run on the instance that leads it ({}){}", ha.instanceId(),
+                describe(StoreClients.shared(context).settings(), ha),
+                ha.preferredPairs().isEmpty() ? "" : "; prefers " + ha.preferredPairs() + ", joins the other pairs'"
+                        + " elections after " + ha.standbyDelay().toSeconds() + " s");
+        return service;
+    }
+
+    private static String describe(SyncSettings settings, HighAvailability ha) {
+        return switch (ha.clusterService()) {
+            case FILE -> "lock files in " + settings.stateDir().toAbsolutePath().resolve("leadership");
+            case ZOOKEEPER -> "ZooKeeper " + ha.zookeeperNodes() + ha.zookeeperBasePath();
+            default -> ha.clusterService().name();
+        };
+    }
+
+    private static CamelClusterService fileLocks(Path stateDir, HighAvailability ha) {
+        Path root = stateDir.toAbsolutePath().resolve("leadership");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of the lock files " + root, e);
+        }
+        FileLockClusterService service = new FileLockClusterService();
+        service.setId(ha.instanceId());
+        service.setRoot(root.toString());
+        service.setAcquireLockDelay(1, TimeUnit.SECONDS);
+        service.setAcquireLockInterval(ha.fileRetryInterval().toMillis(), TimeUnit.MILLISECONDS);
+        return service;
+    }
+
+    private static CamelClusterService zookeeper(HighAvailability ha) {
+        ZooKeeperClusterService service = new ZooKeeperClusterService();
+        service.setId(ha.instanceId());
+        service.setNodes(ha.zookeeperNodes());
+        service.setBasePath(ha.zookeeperBasePath());
+        service.setSessionTimeout(ha.zookeeperSessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        service.setConnectionTimeout(Math.min(15_000, ha.zookeeperSessionTimeout().toMillis()), TimeUnit.MILLISECONDS);
+        return service;
+    }
+}
