@@ -60,9 +60,13 @@ public class CheckpointStore implements Checkpoints {
         Map<Side, Instant> result = new EnumMap<>(Side.class);
         adoptLegacy();
         read().ifPresent(root -> {
-            for (Side side : Side.values()) {
-                Optional.ofNullable(root.get(side.label())).filter(JsonNode::isTextual)
-                        .ifPresent(n -> result.put(side, Timestamps.parse(n.asText())));
+            try {
+                for (Side side : Side.values()) {
+                    Optional.ofNullable(root.get(side.label())).filter(JsonNode::isTextual)
+                            .ifPresent(n -> result.put(side, Timestamps.parse(n.asText())));
+                }
+            } catch (IllegalArgumentException e) {
+                throw unreadable(e);
             }
         });
         return result;
@@ -83,9 +87,13 @@ public class CheckpointStore implements Checkpoints {
         } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("Unreadable checkpoint " + file + " (" + e.getMessage()
-                    + "); delete it to reconcile both stores fully", e);
+            throw unreadable(e);
         }
+    }
+
+    private IllegalStateException unreadable(Exception e) {
+        return new IllegalStateException("Unreadable checkpoint " + file + " (" + e.getMessage()
+                + "); delete it to reconcile both stores fully", e);
     }
 
     private void adoptLegacy() {

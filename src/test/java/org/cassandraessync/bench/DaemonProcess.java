@@ -19,13 +19,13 @@ import java.util.regex.Pattern;
  * configured by {@code -D} options, with a GC log for its heap. What it did is read from its own
  * log: one summary line per cycle.
  */
-final class DaemonProcess implements AutoCloseable {
+public final class DaemonProcess implements AutoCloseable {
 
     /** One cycle's summary line, e.g. "Cycle 3: cassandra→elasticsearch read 5 written 5 | … | 12 ms". */
-    record Cycle(String pair, long number, long readCassandra, long writtenElasticsearch, long readElasticsearch,
+    public record Cycle(String pair, long number, long readCassandra, long writtenElasticsearch, long readElasticsearch,
             long writtenCassandra, long unchanged, long conflicts, long rejected, long millis, long seenAtNanos) {
 
-        boolean idle() {
+        public boolean idle() {
             return readCassandra + readElasticsearch == 0;
         }
     }
@@ -43,11 +43,13 @@ final class DaemonProcess implements AutoCloseable {
     private final List<Cycle> cycles = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private long readOffset;
+    private final int managementPort;
 
-    private DaemonProcess(Process process, Path log, Path gcLog) {
+    private DaemonProcess(Process process, Path log, Path gcLog, int managementPort) {
         this.process = process;
         this.log = log;
         this.gcLog = gcLog;
+        this.managementPort = managementPort;
     }
 
     static DaemonProcess start(BenchOptions options, Map<String, String> properties, Path runDir) {
@@ -56,7 +58,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** The jar with a command ({@code verify}) instead of the daemon. */
     static DaemonProcess start(BenchOptions options, Map<String, String> properties, Path runDir, String... args) {
-        Path jar = options.jar();
+        return start(options.jar(), options.daemonHeap(), options.daemonOptions(), properties, runDir, args);
+    }
+
+    /** The jar in its own JVM with {@code -Xmx heap}, the JVM options and {@code -Dkey=value} for each property. */
+    public static DaemonProcess start(Path jar, String heap, List<String> jvmOptions, Map<String, String> properties,
+            Path runDir, String... args) {
         try {
             Files.createDirectories(runDir);
             Path log = runDir.resolve("daemon.log");
@@ -64,10 +71,11 @@ final class DaemonProcess implements AutoCloseable {
             Files.deleteIfExists(log);
             Files.deleteIfExists(gcLog);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx" + options.daemonHeap(), "-Xlog:gc:file=" + gcLog.toAbsolutePath()));
-            command.addAll(options.daemonOptions());
+                    .toString(), "-Xmx" + heap, "-Xlog:gc:file=" + gcLog.toAbsolutePath()));
+            command.addAll(jvmOptions);
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.add("-Dcamel.management.port=" + org.cassandraessync.support.RunningDaemon.freePort());
+            int port = org.cassandraessync.support.RunningDaemon.freePort();
+            command.add("-Dcamel.management.port=" + port);
             command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
@@ -75,14 +83,14 @@ final class DaemonProcess implements AutoCloseable {
             // cycles that change nothing log their line at DEBUG: the idle measurements need them
             builder.environment().put("SYNC_LOG_LEVEL", "DEBUG");
             Process process = builder.start();
-            return new DaemonProcess(process, log, gcLog);
+            return new DaemonProcess(process, log, gcLog, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the daemon jar " + jar, e);
         }
     }
 
     /** Cycles finished so far (reads the log lines written since the last call). */
-    synchronized List<Cycle> cycles() {
+    public synchronized List<Cycle> cycles() {
         try (var in = Files.newInputStream(log)) {
             in.skipNBytes(readOffset);
             byte[] fresh = in.readAllBytes();
@@ -113,7 +121,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** Waits for the first finished cycle matching {@code test}; fails when the daemon dies or time is up. */
-    Cycle awaitCycle(String what, Predicate<Cycle> test, Duration timeout) {
+    public Cycle awaitCycle(String what, Predicate<Cycle> test, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             for (Cycle c : cycles()) {
@@ -177,8 +185,26 @@ final class DaemonProcess implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the OS does not report the daemon's CPU time"));
     }
 
-    Path log() {
+    public Path log() {
         return log;
+    }
+
+    /** The daemon's management server ({@code /observe/health}, {@code /observe/metrics}). */
+    public java.net.URI management(String path) {
+        return java.net.URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the machine dies under the daemon, nothing runs to its end. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits for a command to end; answers its exit code. */

@@ -1,0 +1,317 @@
+package org.cassandraessync.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.bench.DaemonProcess;
+import org.cassandraessync.bench.DaemonProcess.Cycle;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.support.Http;
+import org.cassandraessync.support.TestStores;
+
+/**
+ * The failover scenario both cluster services go through: two pairs (orders, invoices) with
+ * records on both sides, three daemon processes, writers on both stores of both pairs, a burst of
+ * new orders, and the orders leader killed with SIGKILL while its cycle reads them.
+ */
+final class FailoverScenario {
+
+    /** Records per side and pair before the daemons start. */
+    private static final int PRELOAD = 1500;
+    /** New orders written at once in Cassandra, so that the leader is killed inside a long cycle. */
+    private static final int BURST = 6000;
+    private static final Pattern LEADS = Pattern.compile("pair '(\\w+)': instance (\\S+) leads it and goes on from (.*)");
+
+    record Result(Map<String, String> leadersBefore, String newLeader, Duration takeover, Cycle firstCycleOfNewLeader) {
+    }
+
+    private final Map<String, TestStores> pairs = new LinkedHashMap<>();
+    private final String label;
+    /** The newest version the writers gave each id, per pair: what both stores must hold in the end. */
+    private final Map<String, Map<UUID, Version>> newest = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
+
+    private record Version(Instant lastModified, String name) {
+    }
+
+    FailoverScenario(TestStores orders, TestStores invoices, String label) {
+        pairs.put("orders", orders);
+        pairs.put("invoices", invoices);
+        this.label = label;
+    }
+
+    Result run(Map<String, Map<String, String>> instances) throws Exception {
+        for (var e : pairs.entrySet()) {
+            e.getValue().createTable("name text");
+            e.getValue().createIndex();
+            newest.put(e.getKey(), new ConcurrentHashMap<>());
+            preload(e.getKey(), e.getValue());
+        }
+        Path runs = Path.of("target", "it-ha", label + "-" + pairs.get("orders").keyspace()).toAbsolutePath();
+        Map<String, DaemonProcess> processes = new LinkedHashMap<>();
+        Writers writers = new Writers();
+        try {
+            for (var instance : instances.entrySet()) {
+                processes.put(instance.getKey(), DaemonProcess.start(Path.of(System.getProperty("app.jar")), "384m",
+                        List.of(), daemonProperties(instance.getKey(), instance.getValue()),
+                        runs.resolve(instance.getKey())));
+            }
+            // every pair reconciled once and running (the first leaders joined their elections)
+            await("both pairs run cycles").atMost(Duration.ofSeconds(120)).until(() -> pairs.keySet().stream()
+                    .allMatch(pair -> processes.values().stream().flatMap(p -> p.cycles().stream())
+                            .filter(c -> c.pair().equals(pair)).count() >= 3));
+            writers.start();
+            writers.awaitMore(100);
+            Map<String, String> leaders = new HashMap<>();
+            Map<String, Set<String>> runners = FailoverIT.runners(processes, List.copyOf(pairs.keySet()));
+            runners.forEach((pair, who) -> {
+                assertThat(who).as("instances that ran cycles of " + pair).hasSize(1);
+                leaders.put(pair, who.iterator().next());
+            });
+
+            String oldLeader = leaders.get("orders");
+            DaemonProcess leader = processes.get(oldLeader);
+            CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> burst(pairs.get("orders")));
+            await("the orders leader reads in a cycle").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> reading(leader, "orders"));
+            int cyclesOfDeadLeader = (int) leader.cycles().stream().filter(c -> c.pair().equals("orders")).count();
+            leader.kill();
+            long killed = System.nanoTime();
+            burst.join();
+
+            String[] newLeader = new String[1];
+            await("another instance leads orders").atMost(FailoverIT.takeoverBound())
+                    .pollInterval(Duration.ofMillis(50)).until(() -> {
+                        for (var p : processes.entrySet()) {
+                            if (!p.getKey().equals(oldLeader) && leadsInLog(p.getValue(), "orders").isPresent()) {
+                                newLeader[0] = p.getKey();
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
+            Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+            String from = leadsInLog(processes.get(newLeader[0]), "orders").orElseThrow();
+            assertThat(from).as("the new leader goes on from the last checkpoint").startsWith("the checkpoints "
+                    + oldLeader + " committed at");
+            Cycle first = processes.get(newLeader[0]).awaitCycle("the new leader's first orders cycle",
+                    c -> c.pair().equals("orders"), Duration.ofSeconds(60));
+            System.out.printf("[%s] orders: %s killed mid-cycle after %d cycles; %s led within %d ms; its first cycle"
+                    + " read %d + %d (Cassandra holds %d)%n", label, oldLeader, cyclesOfDeadLeader, newLeader[0],
+                    takeover.toMillis(), first.readCassandra(), first.readElasticsearch(), newest.get("orders").size());
+            writers.awaitMore(100);
+            writers.stop();
+
+            for (var pair : pairs.entrySet()) {
+                await("both stores of " + pair.getKey() + " hold every newest version").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                        .untilAsserted(() -> assertNewestEverywhere(pair.getKey(), pair.getValue()));
+            }
+            Map<String, DaemonProcess> survivors = new LinkedHashMap<>(processes);
+            survivors.remove(oldLeader);
+            Map<String, Set<String>> after = FailoverIT.runners(survivors, List.copyOf(pairs.keySet()));
+            assertThat(after.get("orders")).as("survivors that ran orders cycles").containsExactly(newLeader[0]);
+            assertThat(after.get("invoices")).as("survivors that ran invoices cycles").hasSize(1);
+            assertThat(first.readCassandra()).as("the new leader read the recent changes, not the whole table")
+                    .isLessThan(newest.get("orders").size() - PRELOAD);
+            return new Result(leaders, newLeader[0], takeover, first);
+        } finally {
+            writers.stop();
+            processes.values().forEach(DaemonProcess::close);
+        }
+    }
+
+    private Map<String, String> daemonProperties(String instance, Map<String, String> ha) {
+        Map<String, String> p = new LinkedHashMap<>(pairs.get("orders").sandbox().connectionProperties());
+        pairs.forEach((name, stores) -> {
+            String prefix = "camel.route-template[" + name + "].";
+            p.put(prefix + "template-id", "cassandra-es-sync");
+            p.put(prefix + "pair", name);
+            p.put(prefix + "keyspace", stores.keyspace());
+            p.put(prefix + "table", stores.table());
+            p.put(prefix + "index", stores.index());
+        });
+        p.put("sync.period", "1s");
+        p.put("sync.ha.instance-id", instance);
+        p.putAll(ha);
+        return p;
+    }
+
+    private void preload(String pair, TestStores stores) {
+        PreparedStatement insert = insert(stores);
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        Map<UUID, Map<String, Object>> documents = new LinkedHashMap<>();
+        for (int i = 0; i < PRELOAD; i++) {
+            Version v = nextVersion(pair + " " + i + " from cassandra");
+            UUID id = UUID.randomUUID();
+            newest.get(pair).put(id, v);
+            writes.add(stores.cassandra().executeAsync(insert.bind(id, v.lastModified(), v.name())).toCompletableFuture());
+            Version d = nextVersion(pair + " " + i + " from elasticsearch");
+            UUID docId = UUID.randomUUID();
+            newest.get(pair).put(docId, d);
+            documents.put(docId, Map.of("last_modified", Timestamps.format(d.lastModified()), "name", d.name()));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        stores.indexAll(documents);
+    }
+
+    private void burst(TestStores stores) {
+        PreparedStatement insert = insert(stores);
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            Version v = nextVersion("burst " + i);
+            UUID id = UUID.randomUUID();
+            newest.get("orders").put(id, v);
+            writes.add(stores.cassandra().executeAsync(insert.bind(id, v.lastModified(), v.name())).toCompletableFuture());
+            if (writes.size() >= 256) {
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+                writes.clear();
+            }
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static PreparedStatement insert(TestStores stores) {
+        return stores.cassandra().prepare("INSERT INTO " + stores.qualifiedTable()
+                + " (id, last_modified, name) VALUES (?, ?, ?)");
+    }
+
+    /** A version newer than every one before it (the writers never produce two equal timestamps). */
+    private Version nextVersion(String name) {
+        long now = Instant.now().toEpochMilli();
+        long millis = clock.updateAndGet(last -> Math.max(last + 1, now));
+        return new Version(Instant.ofEpochMilli(millis), name);
+    }
+
+    /** Applications updating existing records in both stores of both pairs, about 40 writes a second. */
+    private final class Writers {
+        private final AtomicBoolean running = new AtomicBoolean();
+        private final AtomicLong written = new AtomicLong();
+        private Thread thread;
+
+        /** Waits until the writers have written {@code count} more versions. */
+        void awaitMore(long count) {
+            long target = written.get() + count;
+            await("writers at work").atMost(Duration.ofSeconds(60)).until(() -> written.get() >= target);
+        }
+
+        void start() {
+            running.set(true);
+            thread = new Thread(this::write, "ha-writers");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (thread != null) {
+                thread.join(10_000);
+            }
+        }
+
+        private void write() {
+            Map<String, PreparedStatement> inserts = new HashMap<>();
+            pairs.forEach((name, stores) -> inserts.put(name, insert(stores)));
+            int n = 0;
+            while (running.get()) {
+                for (var pair : pairs.entrySet()) {
+                    List<UUID> ids = List.copyOf(newest.get(pair.getKey()).keySet());
+                    UUID id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+                    Version v = nextVersion("update " + n++);
+                    if (n % 2 == 0) {
+                        pair.getValue().cassandra().execute(inserts.get(pair.getKey()).bind(id, v.lastModified(), v.name()));
+                    } else {
+                        pair.getValue().index(id, Map.of("last_modified", Timestamps.format(v.lastModified()),
+                                "name", v.name()));
+                    }
+                    newest.get(pair.getKey()).put(id, v);
+                    written.incrementAndGet();
+                }
+                // the writers' pace: about 40 versions a second
+                pause(Duration.ofMillis(50));
+            }
+        }
+    }
+
+    private void assertNewestEverywhere(String pair, TestStores stores) {
+        Map<Side, Map<UUID, SyncRecord>> both = stores.readBothStores();
+        for (Side side : Side.values()) {
+            Map<UUID, SyncRecord> held = both.get(side);
+            assertThat(held.keySet()).as(pair + " ids in " + side.label())
+                    .containsExactlyInAnyOrderElementsOf(newest.get(pair).keySet());
+            for (var expected : newest.get(pair).entrySet()) {
+                SyncRecord r = held.get(expected.getKey());
+                assertThat(r.lastModified().truncatedTo(ChronoUnit.MILLIS)).as(pair + " " + expected.getKey() + " in "
+                        + side.label()).isEqualTo(expected.getValue().lastModified());
+                assertThat(r.fields().get("name")).as(pair + " " + expected.getKey() + " name in " + side.label())
+                        .isEqualTo(expected.getValue().name());
+            }
+        }
+    }
+
+    /** True while the pair's cycle on that daemon reads a store (its readiness check says which). */
+    private static boolean reading(DaemonProcess daemon, String pair) {
+        try {
+            JsonNode health = new ObjectMapper().readTree(Http.get(daemon.management("/observe/health?data=true")).body());
+            for (JsonNode check : health.path("checks")) {
+                if (check.path("name").asText().equals("cassandra-es-sync-" + pair)) {
+                    return check.path("data").has("reading");
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** What the daemon's log says the instance went on from when it took the lead of the pair. */
+    private static Optional<String> leadsInLog(DaemonProcess daemon, String pair) {
+        try {
+            for (String line : Files.readAllLines(daemon.log())) {
+                Matcher m = LEADS.matcher(line);
+                if (m.find() && m.group(1).equals(pair)) {
+                    return Optional.of(m.group(3));
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
