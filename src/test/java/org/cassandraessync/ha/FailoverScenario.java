@@ -97,6 +97,24 @@ final class FailoverScenario {
                 leaders.put(pair, who.iterator().next());
             });
 
+            // health and metrics say which instance leads which pair; a standby is ready
+            for (var p : processes.entrySet()) {
+                for (String pair : pairs.keySet()) {
+                    boolean leads = p.getKey().equals(leaders.get(pair));
+                    JsonNode check = check(p.getValue(), pair);
+                    assertThat(check.path("status").asText()).as(p.getKey() + " " + pair).isEqualTo("UP");
+                    assertThat(check.path("data").path("role").asText()).as(p.getKey() + " role for " + pair)
+                            .isEqualTo(leads ? "leader" : "standby");
+                    assertThat(check.path("data").path("instance").asText()).isEqualTo(p.getKey());
+                    assertThat(leaderGauge(p.getValue(), pair)).as(p.getKey() + " leader gauge for " + pair)
+                            .isEqualTo(leads ? 1.0 : 0.0);
+                }
+                assertThat(Http.get(p.getValue().management("/observe/health/ready")).status())
+                        .as(p.getKey() + " ready").isEqualTo(200);
+                assertThat(Http.get(p.getValue().management("/observe/health/live")).status())
+                        .as(p.getKey() + " live").isEqualTo(200);
+            }
+
             String oldLeader = leaders.get("orders");
             DaemonProcess leader = processes.get(oldLeader);
             CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> burst(pairs.get("orders")));
@@ -279,16 +297,33 @@ final class FailoverScenario {
     /** True while the pair's cycle on that daemon reads a store (its readiness check says which). */
     private static boolean reading(DaemonProcess daemon, String pair) {
         try {
+            return check(daemon, pair).path("data").has("reading");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The pair's readiness check as the daemon's health endpoint shows it, with its details. */
+    private static JsonNode check(DaemonProcess daemon, String pair) {
+        try {
             JsonNode health = new ObjectMapper().readTree(Http.get(daemon.management("/observe/health?data=true")).body());
             for (JsonNode check : health.path("checks")) {
                 if (check.path("name").asText().equals("cassandra-es-sync-" + pair)) {
-                    return check.path("data").has("reading");
+                    return check;
                 }
             }
-            return false;
-        } catch (IOException | RuntimeException e) {
-            return false;
+            throw new AssertionError("no check for pair " + pair + " in " + health);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** The value of cassandra_es_sync_leader{pair=...} on the daemon's metrics endpoint. */
+    private static double leaderGauge(DaemonProcess daemon, String pair) {
+        Pattern line = Pattern.compile("(?m)^cassandra_es_sync_leader\\{[^}]*pair=\"" + pair + "\"[^}]*\\} (\\S+)$");
+        Matcher m = line.matcher(Http.get(daemon.management("/observe/metrics")).body());
+        assertThat(m.find()).as("cassandra_es_sync_leader of " + pair).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     /** What the daemon's log says the instance went on from when it took the lead of the pair. */
