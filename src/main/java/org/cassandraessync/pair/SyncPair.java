@@ -204,10 +204,26 @@ public class SyncPair implements CamelContextAware {
             SchedulerLiveness.ensureRegistered(context);
         }
         bindMetrics();
+        // a standby runs no cycle: its meters (the leader gauge first) are bound once Camel runs
+        try {
+            context.addStartupListener(new org.apache.camel.StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                    bindMetrics();
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                    bindMetrics();
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot follow the Camel context's start", e);
+        }
     }
 
     /** Binds the meters once Camel's registry exists (camel-main may create it after the pairs). */
-    private void bindMetrics() {
+    private synchronized void bindMetrics() {
         if (metrics == null) {
             MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
             if (registry != null) {

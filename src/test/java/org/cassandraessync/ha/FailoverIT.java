@@ -33,7 +33,7 @@ class FailoverIT {
                 TestStores invoices = TestStores.fresh("ha_file_invoices")) {
             Path shared = orders.stateDir().resolveSibling(orders.keyspace() + "-shared").toAbsolutePath();
             Map<String, String> ha = Map.of("sync.ha.cluster-service", "file", "sync.state-dir", shared.toString(),
-                    "sync.ha.standby-delay", "8s");
+                    "sync.ha.standby-delay", "20s");
             // instances 1 and 3 prefer orders, instance 2 invoices: the pairs spread over the instances
             Map<String, Map<String, String>> instances = new LinkedHashMap<>();
             instances.put("instance-1", with(ha, "sync.ha.preferred-pairs", "orders"));

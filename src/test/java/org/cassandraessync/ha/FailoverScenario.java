@@ -108,6 +108,14 @@ final class FailoverScenario {
                     assertThat(check.path("data").path("instance").asText()).isEqualTo(p.getKey());
                     assertThat(leaderGauge(p.getValue(), pair)).as(p.getKey() + " leader gauge for " + pair)
                             .isEqualTo(leads ? 1.0 : 0.0);
+                    // only the leader wrote: the first reconciliation copied the preloaded records
+                    double written = writtenTotal(p.getValue(), pair);
+                    if (leads) {
+                        assertThat(written).as(p.getKey() + " records written for " + pair)
+                                .isGreaterThanOrEqualTo(2.0 * PRELOAD);
+                    } else {
+                        assertThat(written).as(p.getKey() + " records written for " + pair).isZero();
+                    }
                 }
                 assertThat(Http.get(p.getValue().management("/observe/health/ready")).status())
                         .as(p.getKey() + " ready").isEqualTo(200);
@@ -316,6 +324,21 @@ final class FailoverScenario {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Records the daemon wrote for the pair, both directions (cassandra_es_sync_records_written_total). */
+    private static double writtenTotal(DaemonProcess daemon, String pair) {
+        Pattern line = Pattern.compile("(?m)^cassandra_es_sync_records_written_total\\{[^}]*pair=\"" + pair
+                + "\"[^}]*\\} (\\S+)$");
+        Matcher m = line.matcher(Http.get(daemon.management("/observe/metrics")).body());
+        double total = 0;
+        int found = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+            found++;
+        }
+        assertThat(found).as("both directions of " + pair).isEqualTo(2);
+        return total;
     }
 
     /** The value of cassandra_es_sync_leader{pair=...} on the daemon's metrics endpoint. */
