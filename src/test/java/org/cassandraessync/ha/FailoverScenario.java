@@ -192,37 +192,51 @@ final class FailoverScenario {
     }
 
     private void preload(String pair, TestStores stores) {
-        PreparedStatement insert = insert(stores);
-        List<CompletableFuture<?>> writes = new ArrayList<>();
+        Map<UUID, Version> rows = new LinkedHashMap<>();
         Map<UUID, Map<String, Object>> documents = new LinkedHashMap<>();
         for (int i = 0; i < PRELOAD; i++) {
-            Version v = nextVersion(pair + " " + i + " from cassandra");
-            UUID id = UUID.randomUUID();
-            newest.get(pair).put(id, v);
-            writes.add(stores.cassandra().executeAsync(insert.bind(id, v.lastModified(), v.name())).toCompletableFuture());
+            rows.put(UUID.randomUUID(), nextVersion(pair + " " + i + " from cassandra"));
             Version d = nextVersion(pair + " " + i + " from elasticsearch");
             UUID docId = UUID.randomUUID();
             newest.get(pair).put(docId, d);
             documents.put(docId, Map.of("last_modified", Timestamps.format(d.lastModified()), "name", d.name()));
         }
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        insertAll(pair, stores, rows);
         stores.indexAll(documents);
     }
 
     private void burst(TestStores stores) {
+        Map<UUID, Version> rows = new LinkedHashMap<>();
+        for (int i = 0; i < BURST; i++) {
+            rows.put(UUID.randomUUID(), nextVersion("burst " + i));
+        }
+        insertAll("orders", stores, rows);
+    }
+
+    /**
+     * Inserts the rows into the pair's table, at most 256 in flight (the driver refuses more per
+     * connection); the writers see an id only once its insert landed, so they never race it.
+     */
+    private void insertAll(String pair, TestStores stores, Map<UUID, Version> rows) {
         PreparedStatement insert = insert(stores);
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        for (int i = 0; i < BURST; i++) {
-            Version v = nextVersion("burst " + i);
-            UUID id = UUID.randomUUID();
-            newest.get("orders").put(id, v);
-            writes.add(stores.cassandra().executeAsync(insert.bind(id, v.lastModified(), v.name())).toCompletableFuture());
+        Map<UUID, Version> inFlight = new LinkedHashMap<>();
+        for (var row : rows.entrySet()) {
+            inFlight.put(row.getKey(), row.getValue());
+            writes.add(stores.cassandra().executeAsync(insert.bind(row.getKey(), row.getValue().lastModified(),
+                    row.getValue().name())).toCompletableFuture());
             if (writes.size() >= 256) {
-                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
-                writes.clear();
+                landed(pair, writes, inFlight);
             }
         }
+        landed(pair, writes, inFlight);
+    }
+
+    private void landed(String pair, List<CompletableFuture<?>> writes, Map<UUID, Version> inFlight) {
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        newest.get(pair).putAll(inFlight);
+        writes.clear();
+        inFlight.clear();
     }
 
     private static PreparedStatement insert(TestStores stores) {
