@@ -26,12 +26,7 @@ class PairsIT {
 
     /** Declares a pair with Camel's own camel.route-template[id].* properties. */
     private static void declare(Map<String, String> properties, String pair, TestStores stores) {
-        String prefix = "camel.route-template[" + pair + "].";
-        properties.put(prefix + "template-id", "cassandra-es-sync");
-        properties.put(prefix + "pair", pair);
-        properties.put(prefix + "keyspace", stores.keyspace());
-        properties.put(prefix + "table", stores.table());
-        properties.put(prefix + "index", stores.index());
+        properties.putAll(stores.pairDeclaration(pair));
     }
 
     /** The shipped template plus the given YAML file, as an integrator's routes folder. */

@@ -15,7 +15,7 @@ public interface PairRole {
     /** True when this instance runs the pair's cycles now. */
     boolean leads();
 
-    /** Since when this instance leads the pair, when it does. */
+    /** Since when this instance leads the pair, as of the last {@link #leads()}; empty while it does not. */
     Optional<Instant> leadingSince();
 
     /** This instance's name ({@code sync.ha.instance-id}). */

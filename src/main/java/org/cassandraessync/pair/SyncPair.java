@@ -449,9 +449,10 @@ public class SyncPair implements CamelContextAware {
             return leads;
         }
 
+        /** As of the last {@link #leads()} (which sets and clears it), so the election is asked once per check. */
         @Override
         public Optional<Instant> leadingSince() {
-            return leads() ? Optional.ofNullable(since) : Optional.empty();
+            return Optional.ofNullable(since);
         }
 
         @Override
@@ -470,10 +471,11 @@ public class SyncPair implements CamelContextAware {
 
         /** The first cycle of a leadership says so, and where it goes on from (a failover is visible in the log). */
         void announce() {
-            if (!ha.enabled() || !leads() || since == null || since.equals(announced)) {
+            Instant term = ha.enabled() && leads() ? since : null;
+            if (term == null || term.equals(announced)) {
                 return;
             }
-            announced = since;
+            announced = term;
             Optional<Checkpoints.Commit> last = checkpoints.lastCommit();
             LOG.info("pair '{}': instance {} leads it and goes on from {}", settings.pair(), ha.instanceId(),
                     last.map(c -> "the checkpoints " + c.instance() + " committed at " + c.at() + " in "

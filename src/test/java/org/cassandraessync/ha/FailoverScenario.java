@@ -177,14 +177,7 @@ final class FailoverScenario {
 
     private Map<String, String> daemonProperties(String instance, Map<String, String> ha) {
         Map<String, String> p = new LinkedHashMap<>(pairs.get("orders").sandbox().connectionProperties());
-        pairs.forEach((name, stores) -> {
-            String prefix = "camel.route-template[" + name + "].";
-            p.put(prefix + "template-id", "cassandra-es-sync");
-            p.put(prefix + "pair", name);
-            p.put(prefix + "keyspace", stores.keyspace());
-            p.put(prefix + "table", stores.table());
-            p.put(prefix + "index", stores.index());
-        });
+        pairs.forEach((name, stores) -> p.putAll(stores.pairDeclaration(name)));
         p.put("sync.period", "1s");
         p.put("sync.ha.instance-id", instance);
         p.putAll(ha);

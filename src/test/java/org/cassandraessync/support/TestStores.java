@@ -83,6 +83,18 @@ public final class TestStores implements AutoCloseable {
         return p;
     }
 
+    /** Declares a pair on this test's table and index with Camel's own camel.route-template[pair].* properties. */
+    public Map<String, String> pairDeclaration(String pair) {
+        String prefix = "camel.route-template[" + pair + "].";
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put(prefix + "template-id", "cassandra-es-sync");
+        p.put(prefix + "pair", pair);
+        p.put(prefix + "keyspace", keyspace);
+        p.put(prefix + "table", table);
+        p.put(prefix + "index", index);
+        return p;
+    }
+
     /** {@link #daemonProperties()} as the daemon validates them. */
     public SyncSettings settings() {
         return SyncSettings.from(k -> Optional.ofNullable(daemonProperties().get(k)));
