@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -21,19 +22,41 @@ import java.util.regex.Pattern;
  */
 public final class DaemonProcess implements AutoCloseable {
 
-    /** One cycle's summary line, e.g. "Cycle 3: cassandra→elasticsearch read 5 written 5 | … | 12 ms". */
+    /**
+     * One cycle's summary line, e.g. "Cycle 3: cassandra→elasticsearch read 5 written 5 | … | 12 ms".
+     * The read counts are the changes seen (metadata); a daemon that reports them also says how many
+     * records' content its change readers fetched on each side ({@code contentRead…}) and how many
+     * counterpart copies it requested by id ({@code lookedUp…}: in Elasticsearch for Cassandra's
+     * changes, in Cassandra for Elasticsearch's). An older daemon does not: those are -1.
+     */
     public record Cycle(String pair, long number, long readCassandra, long writtenElasticsearch, long readElasticsearch,
-            long writtenCassandra, long unchanged, long conflicts, long rejected, long millis, long seenAtNanos) {
+            long writtenCassandra, long unchanged, long conflicts, long rejected, long millis, long contentReadCassandra,
+            long contentReadElasticsearch, long lookedUpElasticsearch, long lookedUpCassandra, long seenAtNanos) {
 
         public boolean idle() {
             return readCassandra + readElasticsearch == 0;
         }
+
+        /** Whether the daemon reported its content reads (and look-ups) on this line. */
+        public boolean reportsContentReads() {
+            return contentReadCassandra >= 0 && contentReadElasticsearch >= 0;
+        }
+
+        public boolean reportsLookUps() {
+            return lookedUpElasticsearch >= 0 && lookedUpCassandra >= 0;
+        }
     }
 
-    /** "products cycle 12: cassandra→elasticsearch read …" (before pairs: "Cycle 12: …"). */
+    /**
+     * "products cycle 12: cassandra→elasticsearch read … | 28325 ms (Cassandra side 9000 ms,
+     * Elasticsearch side 19325 ms) | content read 14928 + 15946 | looked up 14928 + 15946" (before
+     * pairs: "Cycle 12: …"; the sides' times and the two counter suffixes are missing from older
+     * daemons' lines, so each is optional).
+     */
     private static final Pattern CYCLE = Pattern.compile("(\\S+) [Cc]ycle (\\d+): cassandra\\S+elasticsearch read (\\d+) written"
             + " (\\d+) \\| elasticsearch\\S+cassandra read (\\d+) written (\\d+) \\| unchanged (\\d+) \\| conflicts (\\d+)"
-            + " \\| rejected (\\d+) \\| (\\d+) ms");
+            + " \\| rejected (\\d+) \\| (\\d+) ms(?: \\([^)]*\\))?(?: \\| content read (\\d+) \\+ (\\d+))?"
+            + "(?: \\| looked up (\\d+) \\+ (\\d+))?");
     private static final Pattern FAILED = Pattern.compile("[Cc]ycle \\d+ failed after .*");
     private static final Pattern GC_PAUSE = Pattern.compile("Pause.* (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
@@ -99,10 +122,9 @@ public final class DaemonProcess implements AutoCloseable {
                 readOffset += end + 1;
                 long now = System.nanoTime();
                 for (String line : new String(fresh, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                    Matcher m = CYCLE.matcher(line);
-                    if (m.find()) {
-                        cycles.add(new Cycle(m.group(1), l(m, 2), l(m, 3), l(m, 4), l(m, 5), l(m, 6), l(m, 7), l(m, 8),
-                                l(m, 9), l(m, 10), now));
+                    Optional<Cycle> cycle = parseCycle(line, now);
+                    if (cycle.isPresent()) {
+                        cycles.add(cycle.get());
                     } else if (FAILED.matcher(line).find() || line.contains("OutOfMemoryError")) {
                         failures.add(line.strip());
                     }
@@ -112,6 +134,16 @@ public final class DaemonProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return List.copyOf(cycles);
+    }
+
+    /** The cycle a log line reports, if it is a cycle summary line; {@code seenAtNanos} is when it was read. */
+    static Optional<Cycle> parseCycle(String line, long seenAtNanos) {
+        Matcher m = CYCLE.matcher(line);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Cycle(m.group(1), l(m, 2), l(m, 3), l(m, 4), l(m, 5), l(m, 6), l(m, 7), l(m, 8), l(m, 9),
+                l(m, 10), optional(m, 11), optional(m, 12), optional(m, 13), optional(m, 14), seenAtNanos));
     }
 
     /** Failed-cycle and out-of-memory lines seen in the log. */
@@ -245,6 +277,11 @@ public final class DaemonProcess implements AutoCloseable {
 
     private static long l(Matcher m, int group) {
         return Long.parseLong(m.group(group));
+    }
+
+    /** A group of an optional part of the line: -1 when the daemon did not write that part. */
+    private static long optional(Matcher m, int group) {
+        return m.group(group) == null ? -1 : Long.parseLong(m.group(group));
     }
 
     private static int lastNewline(byte[] bytes) {
