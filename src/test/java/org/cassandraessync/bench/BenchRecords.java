@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import org.cassandraessync.record.Timestamps;
 
 /**
@@ -74,6 +76,26 @@ final class BenchRecords {
         return new BenchRecord(id, lastModified, name, category, price, random.nextInt(0, 1000),
                 Math.round(random.nextDouble() * 50) / 10.0, random.nextBoolean(),
                 Set.of(category, WORDS[random.nextInt(WORDS.length)] + "-tag"), description.toString().trim());
+    }
+
+    /** The record a row of a benchmark table holds (the raw copier's reading, no sync logic). */
+    static BenchRecord fromRow(Row row) {
+        return new BenchRecord(row.getUuid("id"), row.getInstant("last_modified"), row.getString("name"),
+                row.getString("category"), row.getBigDecimal("price"), row.getInt("quantity"), row.getDouble("rating"),
+                row.getBoolean("active"), row.getSet("tags", String.class), row.getString("description"));
+    }
+
+    /**
+     * The record a benchmark document holds, from its source as the client returns it (numbers as
+     * Integer or Double, the set as a list; price goes through its text, so 19.9 stays 19.9).
+     */
+    static BenchRecord fromDocument(String id, Map<?, ?> source) {
+        return new BenchRecord(UUID.fromString(id), Timestamps.parse(source.get("last_modified")),
+                (String) source.get("name"), (String) source.get("category"),
+                new BigDecimal(source.get("price").toString()), ((Number) source.get("quantity")).intValue(),
+                ((Number) source.get("rating")).doubleValue(), (Boolean) source.get("active"),
+                ((List<?>) source.get("tags")).stream().map(String::valueOf).collect(Collectors.toSet()),
+                (String) source.get("description"));
     }
 
     /** A random (version 4) UUID made of two random longs, as applications create them. */
