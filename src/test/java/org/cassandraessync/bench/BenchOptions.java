@@ -12,8 +12,12 @@ import java.util.List;
 record BenchOptions(
         /** Records per backfill direction; also the count of the raw-write measurements. */
         long records,
-        /** Changes per second written to each store during the incremental phase. */
-        int rate,
+        /**
+         * Changes per second written to each store in the incremental phase, one rate after the
+         * other against the same daemon (warm-up and measured time each), up to the first that
+         * falls behind.
+         */
+        List<Integer> rates,
         Duration loadDuration,
         /** Load written before the measured part, at the same rate, with its delays reported apart. */
         Duration loadWarmUp,
@@ -43,7 +47,8 @@ record BenchOptions(
         Path work = Path.of(System.getProperty("bench.dir", "target/bench"));
         return new BenchOptions(
                 Long.getLong("bench.records", 200_000),
-                Integer.getInteger("bench.rate", 500),
+                Arrays.stream(System.getProperty("bench.rates", "250,500,1000,2000").split(","))
+                        .map(String::trim).map(Integer::valueOf).toList(),
                 Duration.ofSeconds(Long.getLong("bench.duration", 60)),
                 Duration.ofSeconds(Long.getLong("bench.warmup", 15)),
                 Duration.ofMillis(Long.getLong("bench.period-ms", 1000)),

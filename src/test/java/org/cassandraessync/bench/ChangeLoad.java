@@ -47,13 +47,24 @@ final class ChangeLoad {
     record Observation(long writtenAtMillis, long delayMillis) {
     }
 
-    record Outcome(long written, List<Observation> observations, long drainMillis, long missing) {
+    /**
+     * {@code written}: changes on both sides together. The instants ({@link System#nanoTime()}):
+     * the load's start, its end, and the end of the drain (every sampled change arrived, or the
+     * drain timed out).
+     */
+    record Outcome(long written, List<Observation> observations, long drainMillis, long missing, long startNanos,
+            long loadEndNanos, long drainedNanos) {
+
+        double loadSeconds() {
+            return (loadEndNanos - startNanos) / 1e9;
+        }
     }
 
     private final StoreClients clients;
     private final BenchPair pair;
     private final long existing;
     private final long seed;
+    private final long freshSeed;
     private final int sampleEvery;
     private final PreparedStatement insert;
     private final PreparedStatement read;
@@ -63,11 +74,17 @@ final class ChangeLoad {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile long loadStart;
 
-    ChangeLoad(StoreClients clients, BenchPair pair, long existing, long seed, int sampleEvery) {
+    /**
+     * Updates pick records 0..existing-1 of the set {@code seed}; new records are numbered from 0 in
+     * the sets {@code freshSeed} (Cassandra) and {@code freshSeed + 1} (Elasticsearch), so two loads
+     * on the same pair need fresh seeds that differ by at least 2.
+     */
+    ChangeLoad(StoreClients clients, BenchPair pair, long existing, long seed, long freshSeed, int sampleEvery) {
         this.clients = clients;
         this.pair = pair;
         this.existing = existing;
         this.seed = seed;
+        this.freshSeed = freshSeed;
         this.sampleEvery = sampleEvery;
         this.insert = clients.cassandra().prepare(String.format(BenchRecords.INSERT_CQL, pair.table()));
         this.read = clients.cassandra().prepare("SELECT id, last_modified FROM " + pair.table() + " WHERE id = ?");
@@ -95,9 +112,9 @@ final class ChangeLoad {
                         ThreadLocalRandom random = ThreadLocalRandom.current();
                         long even = random.nextLong(existing / 2) * 2;
                         toCassandra.add(update ? BenchRecords.record(seed, even, now).changed(now, random.nextInt(1000))
-                                : BenchRecords.record(seed + 1, fresh, now));
+                                : BenchRecords.record(freshSeed, fresh, now));
                         toElasticsearch.add(update ? BenchRecords.record(seed, even + 1, now)
-                                .changed(now, random.nextInt(1000)) : BenchRecords.record(seed + 2, fresh, now));
+                                .changed(now, random.nextInt(1000)) : BenchRecords.record(freshSeed + 1, fresh, now));
                         if (!update) {
                             fresh++;
                         }
@@ -116,7 +133,8 @@ final class ChangeLoad {
         while (!pendingSamples.isEmpty() && System.nanoTime() < deadline && failure.get() == null) {
             DaemonProcess.pause(PROBE_MILLIS);
         }
-        long drain = (System.nanoTime() - loadEnd) / 1_000_000;
+        long drained = System.nanoTime();
+        long drain = (drained - loadEnd) / 1_000_000;
         probe.interrupt();
         try {
             probe.join(10_000);
@@ -134,7 +152,7 @@ final class ChangeLoad {
         }
         long missing = remaining.size();
         synchronized (observations) {
-            return new Outcome(written * 2, List.copyOf(observations), drain, missing);
+            return new Outcome(written * 2, List.copyOf(observations), drain, missing, loadStart, loadEnd, drained);
         }
     }
 

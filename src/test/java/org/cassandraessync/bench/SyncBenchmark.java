@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -19,8 +19,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.cassandraessync.bench.BenchResult.Backfill;
 import org.cassandraessync.bench.BenchResult.Idle;
 import org.cassandraessync.bench.BenchResult.Incremental;
+import org.cassandraessync.bench.BenchResult.RawCopy;
 import org.cassandraessync.bench.BenchResult.Target;
-import org.cassandraessync.bench.ChangeLoad.Observation;
 import org.cassandraessync.bench.DaemonProcess.Cycle;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.sandbox.Sandbox;
@@ -34,10 +34,13 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>raw write rates: N records into an empty table (prepared async INSERTs) and into an empty
  * index (bulk), with no sync logic; these tables are then the backfill sources;</li>
+ * <li>raw copy rates: each source copied into a scratch index or table of the other store by this
+ * JVM, no sync logic ({@link RawCopiers}), and this JVM's CPU per record;</li>
  * <li>backfill: the daemon's first start on each (records on one side only), its first cycle's
- * rate against the raw write rate of the target store, and the daemon's heap;</li>
- * <li>incremental: changes written to both stores at a fixed rate, delay until visible on the
- * other side;</li>
+ * rate against the raw copy of the same direction and the raw write rate of the target store,
+ * the daemon's CPU per record and its heap;</li>
+ * <li>incremental: changes written to both stores at each rate in turn ({@link IncrementalPhase}),
+ * delay until visible on the other side, reads and CPU per change, the highest rate kept up;</li>
  * <li>idle cycle: cycles with nothing to do while the table grows.</li>
  * </ol>
  */
@@ -50,6 +53,8 @@ public final class SyncBenchmark {
     private final BenchOptions options;
     private final StoreClients clients;
     private final Machine.CpuSampler cpu = new Machine.CpuSampler();
+    /** This JVM's own CPU time: the raw copiers' and the load generator's cost. */
+    private final CpuTimeline jvmCpu = CpuTimeline.ofThisJvm();
     /** Measured on the idle phase's table once it is at its largest. */
     private BenchResult.Verify verify;
 
@@ -102,42 +107,43 @@ public final class SyncBenchmark {
                     "prepared INSERT, async, " + RawWriters.CASSANDRA_IN_FLIGHT + " in flight",
                     "bulk of " + RawWriters.BULK_SIZE + ", " + RawWriters.BULK_IN_FLIGHT + " in flight",
                     cassandraBusy, elasticsearchBusy);
+            List<RawCopy> copies = rawCopies(fromCassandra, fromElasticsearch);
+            RawCopy copyToElasticsearch = copies.get(0);
+            RawCopy copyToCassandra = copies.get(1);
 
             Backfill toCassandra;
-            try (DaemonProcess daemon = startDaemon(fromElasticsearch, "backfill")) {
-                toCassandra = backfill(daemon, "Elasticsearch → Cassandra", fromElasticsearch, false, rawCassandra);
+            try (DaemonProcess daemon = startDaemon(fromElasticsearch, "backfill");
+                    CpuTimeline daemonCpu = CpuTimeline.of(daemon)) {
+                toCassandra = backfill(daemon, daemonCpu, "Elasticsearch → Cassandra", fromElasticsearch, false,
+                        rawCassandra, copyToCassandra);
             }
             fromElasticsearch.drop(clients);
             Backfill toElasticsearch;
             Incremental incremental;
             // the same daemon goes on with the incremental load: a running daemon, as in production
-            try (DaemonProcess daemon = startDaemon(fromCassandra, "backfill-and-incremental")) {
-                toElasticsearch = backfill(daemon, "Cassandra → Elasticsearch", fromCassandra, true, rawElasticsearch);
-                incremental = incremental(daemon, fromCassandra);
+            try (DaemonProcess daemon = startDaemon(fromCassandra, "backfill-and-incremental");
+                    CpuTimeline daemonCpu = CpuTimeline.of(daemon)) {
+                toElasticsearch = backfill(daemon, daemonCpu, "Cassandra → Elasticsearch", fromCassandra, true,
+                        rawElasticsearch, copyToElasticsearch);
+                incremental = new IncrementalPhase(clients, options, fromCassandra, daemon, daemonCpu, jvmCpu, SEED)
+                        .run(raw);
             }
             fromCassandra.drop(clients);
             List<Backfill> backfills = List.of(toElasticsearch, toCassandra);
             List<Idle> idle = idle();
             BenchResult.Pairs pairs = pairs();
 
-            List<Target> targets = targets(backfills, incremental, idle);
-            targets.add(new Target(pairs.count() + " pairs in one daemon", "idle CPU ≤ " + pairs.count()
-                    + " × one pair's", String.format(Locale.ROOT, "%.2f × per pair", pairs.perPairRatio()),
-                    pairs.perPairRatio() <= 1.0, ""));
-            if (verify != null) {
-                long size = idle.get(idle.size() - 1).records();
-                targets.add(new Target("verify", BenchResult.n(size) + " records per side within -Xmx" + options.daemonHeap(),
-                        String.format(Locale.ROOT, "%.0f s, peak heap %d MB, exit %d", verify.seconds(),
-                                verify.heapPeakMb(), verify.exitCode()), verify.succeeded(size), ""));
-            }
+            List<Target> targets = Targets.of(options, backfills, incremental, idle, pairs, verify);
             BenchResult result = new BenchResult(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    Machine.describe(sandbox), options, raw, backfills, incremental, idle, pairs, verify, targets);
+                    Machine.describe(sandbox), options, raw, copies, backfills, incremental, idle, pairs, verify,
+                    targets);
             write(result);
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             cpu.close();
+            jvmCpu.close();
             clients.stop();
         }
     }
@@ -149,6 +155,16 @@ public final class SyncBenchmark {
         long n = Math.min(20_000, options.records());
         RawWriters.cassandra(clients.cassandra(), scratch.table(), n, i -> BenchRecords.record(7, i, stamp(i)));
         RawWriters.elasticsearch(clients.elasticsearch(), scratch.index(), n, i -> BenchRecords.record(7, i, stamp(i)));
+        try {
+            clients.elasticsearch().indices().refresh(r -> r.index(scratch.index()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // the copiers' own code paths too (each side onto itself: the same records, overwritten)
+        RawCopiers.cassandraToElasticsearch(clients.cassandra(), scratch.table(), clients.elasticsearch(),
+                scratch.index());
+        RawCopiers.elasticsearchToCassandra(clients.elasticsearch(), scratch.index(), clients.cassandra(),
+                scratch.table());
         scratch.drop(clients);
     }
 
@@ -158,56 +174,64 @@ public final class SyncBenchmark {
                 options.workDir().resolve(pair.name() + "-" + phase));
     }
 
+    /**
+     * The physical limit of each backfill: the backfill sources, just written, copied into a
+     * scratch index and table by this JVM with no sync logic. The copies read the sources before
+     * the daemon does, so the daemon finds the stores' caches as warm as the copier left them.
+     */
+    private List<RawCopy> rawCopies(BenchPair fromCassandra, BenchPair fromElasticsearch) {
+        BenchPair scratch = pair("bench_raw_copy");
+        scratch.create(clients);
+        try {
+            RawCopy toElasticsearch = rawCopy("Cassandra → Elasticsearch", RawCopiers.CASSANDRA_TO_ELASTICSEARCH,
+                    () -> RawCopiers.cassandraToElasticsearch(clients.cassandra(), fromCassandra.table(),
+                            clients.elasticsearch(), scratch.index()));
+            RawCopy toCassandra = rawCopy("Elasticsearch → Cassandra", RawCopiers.ELASTICSEARCH_TO_CASSANDRA,
+                    () -> RawCopiers.elasticsearchToCassandra(clients.elasticsearch(), fromElasticsearch.index(),
+                            clients.cassandra(), scratch.table()));
+            return List.of(toElasticsearch, toCassandra);
+        } finally {
+            scratch.drop(clients);
+        }
+    }
+
+    private RawCopy rawCopy(String direction, String method, LongSupplier copy) {
+        Machine.settle(options.settleMax());
+        LOG.info("Raw copy {}: {} records", direction, options.records());
+        long t0 = System.nanoTime();
+        long copied = copy.getAsLong();
+        long t1 = System.nanoTime();
+        long cpuMillis = jvmCpu.between(t0, t1);
+        double seconds = (t1 - t0) / 1e9;
+        RawCopy result = new RawCopy(direction, method, options.records(), copied, seconds,
+                copied / Math.max(seconds, 0.001), cpuMillis, (double) cpuMillis / Math.max(copied, 1),
+                cpu.busyBetween(t0, t1));
+        LOG.info("Raw copy: {}", result);
+        return result;
+    }
+
     /** The daemon's first cycle on a pair with records on one side only. */
-    private Backfill backfill(DaemonProcess daemon, String direction, BenchPair pair, boolean fromCassandra,
-            double targetRaw) {
+    private Backfill backfill(DaemonProcess daemon, CpuTimeline daemonCpu, String direction, BenchPair pair,
+            boolean fromCassandra, double targetRaw, RawCopy copy) {
         long n = options.records();
         LOG.info("Backfill {}: {} records, daemon -Xmx{}", direction, n, options.daemonHeap());
         Duration timeout = Duration.ofSeconds(180 + n / 500);
         Cycle first = daemon.awaitCycle("a finished backfill cycle", c -> true, timeout);
-        double busy = cpu.busyBetween(first.seenAtNanos() - first.millis() * 1_000_000, first.seenAtNanos());
+        long cycleStart = first.seenAtNanos() - first.millis() * 1_000_000;
+        double busy = cpu.busyBetween(cycleStart, first.seenAtNanos());
+        long cpuMillis = daemonCpu.between(cycleStart, first.seenAtNanos());
         DaemonProcess.Heap heap = daemon.heap();
         long copied = fromCassandra ? first.writtenElasticsearch() : first.writtenCassandra();
         long inTarget = fromCassandra ? pair.countElasticsearch(clients) : pair.countCassandra(clients);
         double seconds = first.millis() / 1000.0;
         double rate = copied / Math.max(seconds, 0.001);
         List<String> failures = daemon.failures();
-        LOG.info("Backfill {}: {} copied in {} s ({} records/s), {} in the target", direction, copied, seconds,
-                (long) rate, inTarget);
-        return new Backfill(direction, n, copied, inTarget, seconds, rate, targetRaw, rate / targetRaw, busy,
-                options.daemonHeap(), heap.peakMb(), heap.maxAfterGcMb(), heap.collections(), failures,
-                failures.isEmpty() && copied == n && inTarget == n);
-    }
-
-    /** On the Cassandra-born pair, now in sync: the load runs against the daemon that backfilled it. */
-    private Incremental incremental(DaemonProcess daemon, BenchPair pair) {
-        Machine.settle(options.settleMax());
-        LOG.info("Incremental: {} changes/s per side for {} s (after {} s of warm-up), sync.period {} ms",
-                options.rate(), options.loadDuration().toSeconds(), options.loadWarmUp().toSeconds(),
-                options.period().toMillis());
-        long before = daemon.cycles().stream().mapToLong(Cycle::number).max().orElse(0);
-        ChangeLoad load = new ChangeLoad(clients, pair, options.records(), SEED, options.sampleEvery());
-        ChangeLoad.Outcome out = load.run(options.rate(), options.loadWarmUp().plus(options.loadDuration()),
-                Duration.ofSeconds(120));
-        List<Cycle> during = daemon.cycles().stream().filter(c -> c.number() > before).toList();
-        long warmUp = options.loadWarmUp().toMillis();
-        List<Long> delays = delays(out, warmUp, Long.MAX_VALUE);
-        long quarter = options.loadDuration().toMillis() / 4;
-        long firstQuarter = percentile(delays(out, warmUp, warmUp + quarter), 0.95);
-        long lastQuarter = percentile(delays(out, warmUp + 3 * quarter, Long.MAX_VALUE), 0.95);
-        long warmUpP99 = percentile(delays(out, 0, warmUp), 0.99);
-        long allowed = options.period().toMillis() + 2000;
-        boolean keptUp = out.missing() == 0 && out.drainMillis() <= allowed;
-        Incremental result = new Incremental(options.rate(), options.loadDuration().toSeconds(),
-                options.period().toMillis(), out.written(), delays.size(), percentile(delays, 0.50),
-                percentile(delays, 0.95), percentile(delays, 0.99), percentile(delays, 1.0), firstQuarter,
-                lastQuarter, out.drainMillis(), out.missing(), during.size(),
-                (long) during.stream().mapToLong(Cycle::millis).average().orElse(0),
-                during.stream().mapToLong(Cycle::millis).max().orElse(0),
-                during.stream().mapToLong(Cycle::conflicts).sum(), keptUp, options.loadWarmUp().toSeconds(),
-                warmUpP99);
-        LOG.info("Incremental: {}", result);
-        return result;
+        LOG.info("Backfill {}: {} copied in {} s ({} records/s), {} in the target; daemon CPU {} ms", direction, copied,
+                seconds, (long) rate, inTarget, cpuMillis);
+        return new Backfill(direction, n, copied, inTarget, seconds, rate, targetRaw, rate / targetRaw,
+                copy.perSecond(), rate / copy.perSecond(), cpuMillis, (double) cpuMillis / Math.max(copied, 1),
+                copy.cpuMillisPerRecord(), busy, options.daemonHeap(), heap.peakMb(), heap.maxAfterGcMb(),
+                heap.collections(), failures, failures.isEmpty() && copied == n && inTarget == n);
     }
 
     /**
@@ -359,44 +383,6 @@ public final class SyncBenchmark {
         }
     }
 
-    private List<Target> targets(List<Backfill> backfills, Incremental inc, List<Idle> idle) {
-        List<Target> targets = new ArrayList<>();
-        for (Backfill b : backfills) {
-            boolean met = b.ratio() >= 0.8 && b.succeeded();
-            String why = met ? "" : String.format(Locale.ROOT, "%.0f points short; the machine was %.0f%% busy:"
-                    + " CPU-bound, the daemon and both stores share its cores, the raw writer had them for one store"
-                    + " (README, Performance)", 80 - b.ratio() * 100, b.machineBusy() * 100);
-            targets.add(new Target("Backfill " + b.direction(), "≥ 80% of the target's raw write rate",
-                    String.format(Locale.ROOT, "%.0f%%", b.ratio() * 100), met, why));
-        }
-        long allowed = inc.periodMillis() + 2000;
-        targets.add(new Target("Incremental at " + inc.ratePerSide() + "/s per side",
-                "p99 ≤ period + 2 s = " + BenchResult.s(allowed) + " s, no backlog",
-                "p99 " + BenchResult.s(inc.p99Millis()) + " s, " + (inc.keptUp() ? "kept up" : "fell behind"),
-                inc.p99Millis() <= allowed && inc.keptUp(), inc.p99Millis() <= allowed && inc.keptUp() ? ""
-                        : String.format(Locale.ROOT, "%s s over; cycles took %d ms on average, %d ms at most, for a"
-                                + " period of %d ms", BenchResult.s(Math.max(0, inc.p99Millis() - allowed)),
-                                inc.cycleMeanMillis(), inc.cycleMaxMillis(), inc.periodMillis())));
-        Idle smallest = idle.get(0);
-        Idle largest = idle.get(idle.size() - 1);
-        boolean atMillion = largest.records() >= 1_000_000;
-        targets.add(new Target("Idle cycle", "≤ 50 ms at 1M records and ≤ 2× the " + BenchResult.n(smallest.records())
-                + " figure", String.format(Locale.ROOT, "%d ms at %s, %d ms at %s", largest.medianMillis(),
-                        BenchResult.n(largest.records()), smallest.medianMillis(), BenchResult.n(smallest.records())),
-                atMillion && largest.medianMillis() <= 50
-                        && largest.medianMillis() <= 2 * Math.max(smallest.medianMillis(), 1),
-                atMillion ? "medians" : "not measured at 1M records"));
-        boolean million = options.records() >= 1_000_000;
-        boolean allSucceeded = backfills.stream().allMatch(Backfill::succeeded);
-        targets.add(new Target("Memory", "backfill of 1M records succeeds with -Xmx256m",
-                BenchResult.n(options.records()) + " records each way with -Xmx" + options.daemonHeap() + ": "
-                        + (allSucceeded ? "succeeded" : "failed") + ", peak " + backfills.stream()
-                                .mapToLong(Backfill::heapPeakMb).max().orElse(0) + " MB",
-                million && allSucceeded && options.daemonHeap().equals("256m"),
-                million ? "" : "run with -Dbench.records=1000000 for the 1M figure"));
-        return targets;
-    }
-
     private void write(BenchResult result) throws IOException {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -415,12 +401,6 @@ public final class SyncBenchmark {
 
     private Instant stamp(long n) {
         return base.plusMillis(n / 10);
-    }
-
-    /** Sorted delays of the changes written between {@code from} and {@code to} ms after the load began. */
-    private static List<Long> delays(ChangeLoad.Outcome out, long from, long to) {
-        return out.observations().stream().filter(o -> o.writtenAtMillis() >= from && o.writtenAtMillis() < to)
-                .map(Observation::delayMillis).sorted().toList();
     }
 
     static long percentile(List<Long> sorted, double p) {
