@@ -65,11 +65,13 @@ public class CassandraChanges {
         // afterwards for the versions not already in sync
         String select = byIndex ? CassandraTable.quoted(idColumn) + ", " + ts + ", writetime(" + ts + ") AS "
                 + CassandraTable.WRITE_TIME : table.selectList();
-        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + (byIndex ? " WHERE " + ts + " > ?" : "");
+        // bounded by the cycle's start: what is written later is the next cycle's, read once there
+        String cql = "SELECT " + select + " FROM " + table.qualifiedName()
+                + (byIndex ? " WHERE " + ts + " > ? AND " + ts + " <= ?" : "");
         SimpleStatement statement = SimpleStatement.newInstance(cql).setPageSize(batchSize)
                 .setTimeout(Duration.ofSeconds(30));
         if (byIndex) {
-            statement = statement.setPositionalValues(List.of(window.after()));
+            statement = statement.setPositionalValues(List.of(window.after(), window.until()));
         }
         ResultSet rows = session.execute(statement);
         // a full scan without the index still only passes on what changed inside the window
@@ -89,15 +91,18 @@ public class CassandraChanges {
                             changed.add(row.getUuid(0));
                         }
                     }
+                    known.fetched(Side.CASSANDRA, changed.size());
                     return contents.read(changed);
                 }
                 List<SyncRecord> page = new ArrayList<>(batchSize);
-                for (int n = 0; n < batchSize && it.hasNext(); n++) {
+                int n = 0;
+                for (; n < batchSize && it.hasNext(); n++) {
                     SyncRecord r = mapper.fromRow(it.next());
                     if (r != null && (after == null || r.lastModified().isAfter(after))) {
                         page.add(r);
                     }
                 }
+                known.fetched(Side.CASSANDRA, n);
                 return page;
             }
         };

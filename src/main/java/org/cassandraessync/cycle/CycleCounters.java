@@ -16,16 +16,31 @@ public final class CycleCounters {
         final AtomicLong unchanged = new AtomicLong();
         final AtomicLong conflicts = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
+        /** Records whose content the readers fetched, per side (the others were known by their metadata). */
+        final AtomicLong fetchedCassandra = new AtomicLong();
+        final AtomicLong fetchedElasticsearch = new AtomicLong();
+        /** Counterparts requested by id in each side, for the other side's changes. */
+        final AtomicLong lookedUpCassandra = new AtomicLong();
+        final AtomicLong lookedUpElasticsearch = new AtomicLong();
 
         void reset() {
             for (AtomicLong c : List.of(readCassandra, readElasticsearch, writtenCassandra, writtenElasticsearch,
-                    unchanged, conflicts, rejected)) {
+                    unchanged, conflicts, rejected, fetchedCassandra, fetchedElasticsearch, lookedUpCassandra,
+                    lookedUpElasticsearch)) {
                 c.set(0);
             }
         }
 
         AtomicLong read(Side side) {
             return side == Side.CASSANDRA ? readCassandra : readElasticsearch;
+        }
+
+        AtomicLong fetched(Side side) {
+            return side == Side.CASSANDRA ? fetchedCassandra : fetchedElasticsearch;
+        }
+
+        AtomicLong lookedUp(Side side) {
+            return side == Side.CASSANDRA ? lookedUpCassandra : lookedUpElasticsearch;
         }
 
         AtomicLong written(Side side) {
@@ -68,6 +83,28 @@ public final class CycleCounters {
     public void written(Side target) {
         current.written(target).incrementAndGet();
         total.written(target).incrementAndGet();
+    }
+
+    /** The content of {@code count} records of {@code side} was fetched by a change reader. */
+    public void fetched(Side side, long count) {
+        current.fetched(side).addAndGet(count);
+        total.fetched(side).addAndGet(count);
+    }
+
+    /** {@code count} counterparts were requested by id in {@code side}. */
+    public void lookedUp(Side side, long count) {
+        current.lookedUp(side).addAndGet(count);
+        total.lookedUp(side).addAndGet(count);
+    }
+
+    /** Records of {@code side} fetched with their content in the running cycle. */
+    public long fetchedInCycle(Side side) {
+        return current.fetched(side).get();
+    }
+
+    /** Counterparts requested in {@code side} in the running cycle. */
+    public long lookedUpInCycle(Side side) {
+        return current.lookedUp(side).get();
     }
 
     public void conflict() {

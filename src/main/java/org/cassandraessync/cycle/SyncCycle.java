@@ -155,6 +155,16 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         return true;
     }
 
+    @Override
+    public void fetched(Side side, int count) {
+        counters.fetched(side, count);
+    }
+
+    /** {@code count} counterparts of the other side's changes are requested by id in {@code side}. */
+    public void lookedUp(Side side, int count) {
+        counters.lookedUp(side, count);
+    }
+
     /** Both stores already hold the same version: nothing to write. */
     public void unchanged(SyncRecord copy, SyncRecord otherCopy) {
         synced.remember(copy);
@@ -213,10 +223,14 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
             return;
         }
         String line = "{} cycle {}: cassandra→elasticsearch read {} written {} | elasticsearch→cassandra read {} written {}"
-                + " | unchanged {} | conflicts {} | rejected {} | {} ms (Cassandra side {} ms, Elasticsearch side {} ms)";
+                + " | unchanged {} | conflicts {} | rejected {} | {} ms (Cassandra side {} ms, Elasticsearch side {} ms)"
+                + " | content read {} + {} | looked up {} + {}";
+        // read counts every version seen; content read only those not recognised by their metadata
         Object[] values = {pair, last.cycle(), last.readCassandra(), last.writtenElasticsearch(),
             last.readElasticsearch(), last.writtenCassandra(), last.unchanged(), last.conflicts(), last.rejected(),
-            last.millis(), cassandraSide, last.millis() - cassandraSide};
+            last.millis(), cassandraSide, last.millis() - cassandraSide,
+            counters.fetchedInCycle(Side.CASSANDRA), counters.fetchedInCycle(Side.ELASTICSEARCH),
+            counters.lookedUpInCycle(Side.ELASTICSEARCH), counters.lookedUpInCycle(Side.CASSANDRA)};
         if (news) {
             LOG.info(line, values);
         } else {

@@ -60,8 +60,9 @@ public class ElasticsearchChanges {
 
     private Query query(SyncWindow window) {
         return window.isFull() ? Query.of(q -> q.matchAll(m -> m))
+                // bounded by the cycle's start: what is written later is the next cycle's, read once there
                 : Query.of(q -> q.range(r -> r.date(d -> d.field(timestampField)
-                        .gt(Timestamps.format(window.after())))));
+                        .gt(Timestamps.format(window.after())).lte(Timestamps.format(window.until())))));
     }
 
     /** How many documents the window holds (for progress lines). */
@@ -134,6 +135,7 @@ public class ElasticsearchChanges {
                     }
                     List<SyncRecord> page = content ? fromHits(changed)
                             : documents.read(changed.stream().map(Hit::id).toList());
+                    known.fetched(Side.ELASTICSEARCH, content ? hits.size() : changed.size());
                     withContent = changed.size() * 2 > hits.size();
                     if (hits.size() < batchSize) {
                         finish();

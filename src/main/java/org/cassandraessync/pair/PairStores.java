@@ -138,6 +138,7 @@ final class PairStores {
             return page;
         }
         List<UUID> ids = page.stream().map(SyncRecord::id).toList();
+        cycle.lookedUp(page.get(0).side().opposite(), ids.size());
         List<SyncRecord> both = new ArrayList<>(page.size() * 2);
         both.addAll(page);
         both.addAll(page.get(0).side() == Side.CASSANDRA ? elasticsearchLookup.find(ids) : cassandraLookup.find(ids));

@@ -10,4 +10,11 @@ import java.util.UUID;
 public interface KnownVersions {
 
     boolean alreadySynced(Side side, UUID id, long lastModifiedMillis, SyncRecord.Stamp stamp);
+
+    /**
+     * A reader fetched the content (not only the metadata) of {@code count} records of {@code side}:
+     * what the read amplification counts.
+     */
+    default void fetched(Side side, int count) {
+    }
 }
