@@ -40,10 +40,12 @@ public class CassandraChanges {
     private final java.util.concurrent.Executor readAhead;
     private final String timestampColumn;
     private final int batchSize;
+    private final Duration maxClockSkew;
 
     public CassandraChanges(CqlSession session, CassandraTable table, CassandraRecordMapper mapper,
             CassandraLookup contents, java.util.concurrent.Executor readAhead, String idColumn, String timestampColumn,
-            int batchSize) {
+            int batchSize, Duration maxClockSkew) {
+        this.maxClockSkew = maxClockSkew;
         this.contents = contents;
         this.idColumn = idColumn;
         this.session = session;
@@ -65,13 +67,11 @@ public class CassandraChanges {
         // afterwards for the versions not already in sync
         String select = byIndex ? CassandraTable.quoted(idColumn) + ", " + ts + ", writetime(" + ts + ") AS "
                 + CassandraTable.WRITE_TIME : table.selectList();
-        // bounded by the cycle's start: what is written later is the next cycle's, read once there
-        String cql = "SELECT " + select + " FROM " + table.qualifiedName()
-                + (byIndex ? " WHERE " + ts + " > ? AND " + ts + " <= ?" : "");
+        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + (byIndex ? " WHERE " + ts + " > ?" : "");
         SimpleStatement statement = SimpleStatement.newInstance(cql).setPageSize(batchSize)
                 .setTimeout(Duration.ofSeconds(30));
         if (byIndex) {
-            statement = statement.setPositionalValues(List.of(window.after(), window.until()));
+            statement = statement.setPositionalValues(List.of(window.after()));
         }
         ResultSet rows = session.execute(statement);
         // a full scan without the index still only passes on what changed inside the window
@@ -87,7 +87,7 @@ public class CassandraChanges {
                     List<UUID> changed = new ArrayList<>(batchSize);
                     for (int n = 0; n < batchSize && it.hasNext(); n++) {
                         Row row = it.next();
-                        if (!alreadySynced(row, known)) {
+                        if (!nextCycles(row, window) && !alreadySynced(row, known)) {
                             changed.add(row.getUuid(0));
                         }
                     }
@@ -143,6 +143,11 @@ public class CassandraChanges {
     public boolean isEmpty() {
         return session.execute(SimpleStatement.newInstance("SELECT " + CassandraTable.quoted(idColumn) + " FROM "
                 + table.qualifiedName() + " LIMIT 1").setTimeout(Duration.ofSeconds(10))).one() == null;
+    }
+
+    /** A row (id, timestamp, write time) written after the window: the next cycle reads it. */
+    private boolean nextCycles(Row row, SyncWindow window) {
+        return !row.isNull(1) && window.belongsToNextCycle(row.getInstant(1).toEpochMilli(), maxClockSkew);
     }
 
     /** A row (id, timestamp, write time) that is a version already in sync on both stores. */

@@ -46,9 +46,12 @@ public class ElasticsearchChanges {
     private final String index;
     private final String timestampField;
     private final int batchSize;
+    private final java.time.Duration maxClockSkew;
 
     public ElasticsearchChanges(ElasticsearchClient client, ElasticsearchLookup documents,
-            ElasticsearchRecordMapper mapper, java.util.concurrent.Executor readAhead, String index, String timestampField, int batchSize) {
+            ElasticsearchRecordMapper mapper, java.util.concurrent.Executor readAhead, String index, String timestampField,
+            int batchSize, java.time.Duration maxClockSkew) {
+        this.maxClockSkew = maxClockSkew;
         this.client = client;
         this.documents = documents;
         this.mapper = mapper;
@@ -60,9 +63,8 @@ public class ElasticsearchChanges {
 
     private Query query(SyncWindow window) {
         return window.isFull() ? Query.of(q -> q.matchAll(m -> m))
-                // bounded by the cycle's start: what is written later is the next cycle's, read once there
                 : Query.of(q -> q.range(r -> r.date(d -> d.field(timestampField)
-                        .gt(Timestamps.format(window.after())).lte(Timestamps.format(window.until())))));
+                        .gt(Timestamps.format(window.after())))));
     }
 
     /** How many documents the window holds (for progress lines). */
@@ -129,7 +131,7 @@ public class ElasticsearchChanges {
                     List<Hit<Map>> hits = response.hits().hits();
                     List<Hit<Map>> changed = new ArrayList<>(hits.size());
                     for (Hit<Map> hit : hits) {
-                        if (!alreadySynced(hit)) {
+                        if (!nextCycles(hit) && !alreadySynced(hit)) {
                             changed.add(hit);
                         }
                     }
@@ -162,6 +164,12 @@ public class ElasticsearchChanges {
                     }
                 }
                 return records;
+            }
+
+            /** A hit stamped (its first sort value) after the window: the next cycle reads it. */
+            private boolean nextCycles(Hit<Map> hit) {
+                return !hit.sort().isEmpty() && hit.sort().get(0).isLong()
+                        && window.belongsToNextCycle(hit.sort().get(0).longValue(), maxClockSkew);
             }
 
             /** A hit whose id, timestamp (its first sort value) and sequence number are a version already in sync. */

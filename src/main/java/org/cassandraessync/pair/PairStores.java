@@ -83,10 +83,10 @@ final class PairStores {
                 pair.timestampField(), layout.canonicalForm(table), deadLetters, daemon.maxClockSkew(), clock);
         cassandraLookup = new CassandraLookup(cassandra, table, cassandraMapper, pair.idField());
         cassandraChanges = new CassandraChanges(cassandra, table, cassandraMapper, cassandraLookup, readAhead,
-                pair.idField(), pair.timestampField(), pair.batchSize());
+                pair.idField(), pair.timestampField(), pair.batchSize(), daemon.maxClockSkew());
         elasticsearchLookup = new ElasticsearchLookup(elasticsearch, elasticsearchMapper, pair.index());
         elasticsearchChanges = new ElasticsearchChanges(elasticsearch, elasticsearchLookup, elasticsearchMapper,
-                readAhead, pair.index(), pair.timestampField(), pair.batchSize());
+                readAhead, pair.index(), pair.timestampField(), pair.batchSize(), daemon.maxClockSkew());
         elasticsearchWriter = new ElasticsearchWriter(elasticsearch, json, elasticsearchMapper, cycle, deadLetters,
                 pair.index(), bulkSenders, ELASTICSEARCH_BULKS_IN_FLIGHT);
         schemaEvolution = new SchemaEvolution(cassandra, table, elasticsearch, pair.index(), indexMapping, layout,

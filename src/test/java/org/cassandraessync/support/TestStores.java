@@ -249,12 +249,12 @@ public final class TestStores implements AutoCloseable {
         Map<Side, Map<UUID, SyncRecord>> result = new java.util.EnumMap<>(Side.class);
         result.put(Side.CASSANDRA, collect(new CassandraChanges(cassandra(), table, cassandraMapper,
                 new org.cassandraessync.cassandra.CassandraLookup(cassandra(), table, cassandraMapper, "id"), sameThread,
-                "id", "last_modified", 1000).pages(fullWindow, none)));
+                "id", "last_modified", 1000, settings.maxClockSkew()).pages(fullWindow, none)));
         refresh();
         result.put(Side.ELASTICSEARCH, collect(new ElasticsearchChanges(elasticsearch(),
                 new org.cassandraessync.elasticsearch.ElasticsearchLookup(elasticsearch(), elasticsearchMapper, index),
                 elasticsearchMapper,
-                sameThread, index, "last_modified", 1000).pages(fullWindow, none)));
+                sameThread, index, "last_modified", 1000, settings.maxClockSkew()).pages(fullWindow, none)));
         return result;
     }
 
