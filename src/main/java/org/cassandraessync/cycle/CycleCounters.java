@@ -102,6 +102,11 @@ public final class CycleCounters {
         return current.fetched(side).get();
     }
 
+    /** Records of {@code side} fetched with their content by every cycle since start. */
+    public long fetchedInTotal(Side side) {
+        return total.fetched(side).get();
+    }
+
     /** Counterparts requested in {@code side} in the running cycle. */
     public long lookedUpInCycle(Side side) {
         return current.lookedUp(side).get();

@@ -268,6 +268,11 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         return counters.totals();
     }
 
+    /** Records whose content the readers fetched from {@code side}, over every cycle since start. */
+    public long contentRead(Side side) {
+        return counters.fetchedInTotal(side);
+    }
+
     /** How far a long cycle has come, per side. */
     public CycleProgress progress() {
         return progress;

@@ -380,6 +380,11 @@ public class SyncPair implements CamelContextAware {
         return cycle.totals();
     }
 
+    /** Records whose content the pair's readers fetched, both stores, over every cycle since start. */
+    public long contentRead() {
+        return cycle.contentRead(Side.CASSANDRA) + cycle.contentRead(Side.ELASTICSEARCH);
+    }
+
     /** Why the last cycle failed (the line it logged); empty when it succeeded or none ran yet. */
     public java.util.Optional<String> lastFailure() {
         return cycle.lastFailure();
