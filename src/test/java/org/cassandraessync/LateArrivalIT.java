@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class LateArrivalIT {
 
     @Test
-    void record_stamped_before_the_checkpoint_but_inside_the_overlap_window_is_synced() {
+    void records_stamped_before_the_checkpoint_but_inside_the_overlap_window_are_synced_both_ways() {
         try (TestStores stores = TestStores.fresh("late")) {
             stores.createTable("name text");
             try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
@@ -27,8 +27,14 @@ class LateArrivalIT {
                 stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
                         id, late, "late");
 
+                // the same on the other store: read again once it is as old as the overlap (5 s)
+                UUID lateDocument = UUID.randomUUID();
+                stores.index(lateDocument, java.util.Map.of("last_modified", late.toString(), "name", "late too"));
+
                 await("late record in Elasticsearch").ignoreExceptions().atMost(Duration.ofSeconds(30))
                         .until(() -> stores.document(id).isPresent());
+                await("late document in Cassandra").ignoreExceptions().atMost(Duration.ofSeconds(30))
+                        .until(() -> stores.cassandraRow(lateDocument).isPresent());
                 stores.assertBothStoresHoldTheSameRecords();
             }
         }

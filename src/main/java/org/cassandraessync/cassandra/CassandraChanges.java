@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.time.Instant;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
@@ -23,9 +22,11 @@ import org.cassandraessync.record.SyncRecord;
  * so the cost follows the number of changes, not the size of the table. The first cycle (no
  * checkpoint), or a table without that index (e.g. Cassandra 4), reads the whole table instead,
  * still page by page. The driver pages the result itself; only one page is held at a time.
- * The range query selects only the id, timestamp and write time: rows whose version is already in
- * sync (re-read by each cycle's overlap, see {@link KnownVersions}) cost
- * no more; the content of the others is read by id ({@link CassandraLookup#read}).
+ * A window is read in up to two ranges ({@link SyncWindow#ranges}): the fresh changes select whole
+ * rows; the re-read of versions now as old as the overlap selects only the id, timestamp and write
+ * time, so that rows whose version is already in sync (see {@link KnownVersions}) cost no more, and
+ * the content of the others is read by id ({@link CassandraLookup#read}). A row stamped after the
+ * cycle's start is left to the next cycle, by its metadata too.
  *
  * <p>Why not camel-cassandraql here: its result strategies load the whole result (ALL) or cut it
  * (LIMIT_n); neither pages.
@@ -61,44 +62,82 @@ public class CassandraChanges {
      * {@code known} says are in sync already are counted there and skipped.
      */
     public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known) {
-        boolean byIndex = !window.isFull() && table.hasTimestampIndex();
-        String ts = CassandraTable.quoted(timestampColumn);
-        // by index: only what tells a version (id, timestamp, write time); the rows' content is read
-        // afterwards for the versions not already in sync
-        String select = byIndex ? CassandraTable.quoted(idColumn) + ", " + ts + ", writetime(" + ts + ") AS "
-                + CassandraTable.WRITE_TIME : table.selectList();
-        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + (byIndex ? " WHERE " + ts + " > ?" : "");
-        SimpleStatement statement = SimpleStatement.newInstance(cql).setPageSize(batchSize)
-                .setTimeout(Duration.ofSeconds(30));
-        if (byIndex) {
-            statement = statement.setPositionalValues(List.of(window.after()));
+        if (window.isFull() || !table.hasTimestampIndex()) {
+            return scan(window, known);
         }
-        ResultSet rows = session.execute(statement);
-        // a full scan without the index still only passes on what changed inside the window
-        Instant after = window.after();
-        Iterator<Row> it = rows.iterator();
+        Iterator<SyncWindow.Range> ranges = window.ranges().iterator();
+        return new PageIterator<>(readAhead) {
+            private Iterator<Row> rows;
+            /** Whether the query selects whole rows (the fresh range) or only what tells a version. */
+            private boolean wholeRows;
+
+            @Override
+            protected List<SyncRecord> fetchNext() {
+                while (rows == null || !rows.hasNext()) {
+                    if (!ranges.hasNext()) {
+                        return null;
+                    }
+                    SyncWindow.Range range = ranges.next();
+                    wholeRows = range.isOpenEnded();
+                    rows = session.execute(rangeQuery(range, wholeRows)).iterator();
+                }
+                List<UUID> changed = new ArrayList<>(batchSize);
+                List<SyncRecord> page = new ArrayList<>(batchSize);
+                int n = 0;
+                for (; n < batchSize && rows.hasNext(); n++) {
+                    Row row = rows.next();
+                    if (nextCycles(row, window) || alreadySynced(row, known)) {
+                        continue;
+                    }
+                    if (!wholeRows) {
+                        changed.add(row.getUuid(CassandraTable.quoted(idColumn)));
+                    } else {
+                        SyncRecord r = mapper.fromRow(row);
+                        if (r != null) {
+                            page.add(r);
+                        }
+                    }
+                }
+                known.fetched(Side.CASSANDRA, wholeRows ? n : changed.size());
+                return wholeRows ? page : contents.read(changed);
+            }
+        };
+    }
+
+    /**
+     * One range of the window over the timestamp index. The fresh (open-ended) range is mostly
+     * new versions: whole rows, in one read. A re-read range is mostly versions already in sync:
+     * only what tells a version (id, timestamp, write time), the content of the others read by id.
+     */
+    private SimpleStatement rangeQuery(SyncWindow.Range range, boolean wholeRows) {
+        String ts = CassandraTable.quoted(timestampColumn);
+        String select = wholeRows ? table.selectList() : CassandraTable.quoted(idColumn) + ", " + ts + ", writetime("
+                + ts + ") AS " + CassandraTable.WRITE_TIME;
+        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + " WHERE " + ts + " > ?"
+                + (range.isOpenEnded() ? "" : " AND " + ts + " <= ?");
+        List<Object> bounds = range.isOpenEnded() ? List.of(range.after()) : List.of(range.after(), range.upTo());
+        return SimpleStatement.newInstance(cql).setPositionalValues(bounds).setPageSize(batchSize)
+                .setTimeout(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The whole table in token order: the first cycle, or a table without the timestamp index
+     * (which then still only passes on what changed inside the window).
+     */
+    private Iterator<List<SyncRecord>> scan(SyncWindow window, KnownVersions known) {
+        Iterator<Row> rows = session.execute(SimpleStatement.newInstance("SELECT " + table.selectList() + " FROM "
+                + table.qualifiedName()).setPageSize(batchSize).setTimeout(Duration.ofSeconds(30))).iterator();
         return new PageIterator<>(readAhead) {
             @Override
             protected List<SyncRecord> fetchNext() {
-                if (!it.hasNext()) {
+                if (!rows.hasNext()) {
                     return null;
-                }
-                if (byIndex) {
-                    List<UUID> changed = new ArrayList<>(batchSize);
-                    for (int n = 0; n < batchSize && it.hasNext(); n++) {
-                        Row row = it.next();
-                        if (!nextCycles(row, window) && !alreadySynced(row, known)) {
-                            changed.add(row.getUuid(0));
-                        }
-                    }
-                    known.fetched(Side.CASSANDRA, changed.size());
-                    return contents.read(changed);
                 }
                 List<SyncRecord> page = new ArrayList<>(batchSize);
                 int n = 0;
-                for (; n < batchSize && it.hasNext(); n++) {
-                    SyncRecord r = mapper.fromRow(it.next());
-                    if (r != null && (after == null || r.lastModified().isAfter(after))) {
+                for (; n < batchSize && rows.hasNext(); n++) {
+                    SyncRecord r = mapper.fromRow(rows.next());
+                    if (r != null && (window.isFull() || window.covers(r.lastModified()))) {
                         page.add(r);
                     }
                 }
@@ -145,17 +184,20 @@ public class CassandraChanges {
                 + table.qualifiedName() + " LIMIT 1").setTimeout(Duration.ofSeconds(10))).one() == null;
     }
 
-    /** A row (id, timestamp, write time) written after the window: the next cycle reads it. */
+    /** A row written after the window: the next cycle reads it. */
     private boolean nextCycles(Row row, SyncWindow window) {
-        return !row.isNull(1) && window.belongsToNextCycle(row.getInstant(1).toEpochMilli(), maxClockSkew);
+        String ts = CassandraTable.quoted(timestampColumn);
+        return !row.isNull(ts) && window.belongsToNextCycle(row.getInstant(ts).toEpochMilli(), maxClockSkew);
     }
 
-    /** A row (id, timestamp, write time) that is a version already in sync on both stores. */
-    private static boolean alreadySynced(Row row, KnownVersions known) {
-        if (row.isNull(0) || row.isNull(1) || row.isNull(2)) {
+    /** A row whose id, timestamp and write time are a version already in sync on both stores. */
+    private boolean alreadySynced(Row row, KnownVersions known) {
+        String id = CassandraTable.quoted(idColumn);
+        String ts = CassandraTable.quoted(timestampColumn);
+        if (row.isNull(id) || row.isNull(ts) || row.isNull(CassandraTable.WRITE_TIME)) {
             return false;
         }
-        return known.alreadySynced(Side.CASSANDRA, row.getUuid(0), row.getInstant(1).toEpochMilli(),
-                SyncRecord.Stamp.cassandra(row.getLong(2)));
+        return known.alreadySynced(Side.CASSANDRA, row.getUuid(id), row.getInstant(ts).toEpochMilli(),
+                SyncRecord.Stamp.cassandra(row.getLong(CassandraTable.WRITE_TIME)));
     }
 }

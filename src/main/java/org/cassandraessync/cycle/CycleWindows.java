@@ -29,8 +29,9 @@ public final class CycleWindows {
 
     /**
      * Opens the windows of a cycle starting at {@code now}. A side with a checkpoint is read from
-     * the checkpoint minus the overlap; without one it is read in full, except when it is
-     * {@code empty} as the cycle begins: then only what arrives from now on (minus the overlap).
+     * the checkpoint minus the overlap, except what is younger than the overlap and was read before
+     * (see {@link SyncWindow}); without one it is read in full, except when it is {@code empty} as
+     * the cycle begins: then only what arrives from now on (minus the overlap).
      */
     public synchronized void open(Instant now, Map<Side, Instant> checkpoints, Predicate<Side> empty) {
         holdBack.clear();
@@ -42,8 +43,18 @@ public final class CycleWindows {
                 emptyAtStart.add(side);
             }
             Instant after = mark != null ? mark.minus(overlap) : isEmpty ? now.minus(overlap) : null;
-            windows.put(side, new SyncWindow(after, now));
+            windows.put(side, new SyncWindow(after, now, mark == null ? null : notYetDue(mark, now)));
         }
+    }
+
+    /**
+     * What the previous cycles read fresh (up to the checkpoint) and that is younger than the
+     * overlap at this cycle's start: it is read again by a later cycle, when it is that old. Null
+     * when the checkpoint is older than that (a long cycle, a pause): then the whole window is read.
+     */
+    private SyncWindow.Range notYetDue(Instant mark, Instant now) {
+        Instant dueUpTo = now.minus(overlap);
+        return dueUpTo.isBefore(mark) ? new SyncWindow.Range(dueUpTo, mark) : null;
     }
 
     public synchronized SyncWindow window(Side side) {

@@ -23,11 +23,12 @@ import org.cassandraessync.record.Timestamps;
 
 /**
  * Reads the Elasticsearch side of a cycle's window in pages of {@code sync.batch-size} documents:
- * while most documents read are versions already in sync (see
- * {@link KnownVersions}: what a cycle re-reads in its overlap, or reads
- * back after copying it), only their metadata (id, timestamp, sequence number), then the content of
- * the others by one multi-get; while most are new versions, the content with the search itself.
- * The search is a range query on the timestamp field inside a point-in-time, sorted by timestamp then
+ * only their metadata (id, timestamp, sequence number), then the content of those that are not
+ * versions already in sync (see {@link KnownVersions}: what a cycle re-reads once they are as old as
+ * the overlap, or reads back after copying it) by one multi-get; while nearly all are new versions,
+ * the content with the search itself. A window's ranges ({@link SyncWindow#ranges}) are read one
+ * after the other in one point-in-time.
+ * Each search is a range query on the timestamp field inside a point-in-time, sorted by timestamp then
  * {@code _shard_doc} and paged with {@code search_after}, so every matching document is seen
  * exactly once even when many share a timestamp, and never only the first 10 hits. The first
  * cycle (no checkpoint) reads every document the same way.
@@ -67,6 +68,15 @@ public class ElasticsearchChanges {
                         .gt(Timestamps.format(window.after())))));
     }
 
+    /** One range of a window: {@code > after}, and {@code <= upTo} unless open-ended. */
+    private Query query(SyncWindow.Range range) {
+        return range.after() == null ? Query.of(q -> q.matchAll(m -> m))
+                : Query.of(q -> q.range(r -> r.date(d -> {
+                    d.field(timestampField).gt(Timestamps.format(range.after()));
+                    return range.isOpenEnded() ? d : d.lte(Timestamps.format(range.upTo()));
+                })));
+    }
+
     /** How many documents the window holds (for progress lines). */
     public long count(SyncWindow window) {
         try {
@@ -90,18 +100,20 @@ public class ElasticsearchChanges {
      * {@code known} says are in sync already are counted there and skipped.
      */
     public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known) {
-        Query query = query(window);
+        Iterator<SyncWindow.Range> ranges = window.isFull() ? List.of(new SyncWindow.Range(null, null)).iterator()
+                : window.ranges().iterator();
         return new PageIterator<>(readAhead) {
             private String pit;
+            private Query query;
             private List<FieldValue> searchAfter;
             private boolean exhausted;
-            /** Whether searches return the documents' content: while most hits are new versions. */
+            /** Whether searches return the documents' content: while nearly all hits are new versions. */
             private boolean withContent;
 
             @Override
             @SuppressWarnings({"unchecked", "rawtypes"})
             protected List<SyncRecord> fetchNext() {
-                if (exhausted) {
+                if (query == null && !nextRange()) {
                     return null;
                 }
                 try {
@@ -138,9 +150,13 @@ public class ElasticsearchChanges {
                     List<SyncRecord> page = content ? fromHits(changed)
                             : documents.read(changed.stream().map(Hit::id).toList());
                     known.fetched(Side.ELASTICSEARCH, content ? hits.size() : changed.size());
-                    withContent = changed.size() * 2 > hits.size();
+                    // the content with the search costs the content of the hits already in sync too
+                    withContent = changed.size() * 10 > hits.size() * 9;
                     if (hits.size() < batchSize) {
-                        finish();
+                        query = null; // this range is done; the next (if any) in the same point-in-time
+                        if (!ranges.hasNext()) {
+                            finish();
+                        }
                     } else {
                         searchAfter = hits.get(hits.size() - 1).sort();
                     }
@@ -188,8 +204,21 @@ public class ElasticsearchChanges {
                         SyncRecord.Stamp.elasticsearch(hit.seqNo(), hit.primaryTerm()));
             }
 
+            /** Moves to the window's next range; false when there is none. */
+            private boolean nextRange() {
+                if (exhausted || !ranges.hasNext()) {
+                    finish();
+                    return false;
+                }
+                query = query(ranges.next());
+                searchAfter = null;
+                withContent = false;
+                return true;
+            }
+
             private void finish() {
                 exhausted = true;
+                query = null;
                 if (pit != null) {
                     String closing = pit;
                     pit = null;

@@ -156,7 +156,7 @@ public final class PairCheck {
                     SyncRecord other = counterparts.get(r.id());
                     // the Elasticsearch pass reports only what the Cassandra pass could not see
                     if (side == Side.ELASTICSEARCH && other != null && (cassandraWindow.isFull()
-                            || other.lastModified().isAfter(cassandraWindow.after()))) {
+                            || cassandraWindow.covers(other.lastModified()))) {
                         continue;
                     }
                     Found f = compare(r, other, settings.tieBreaker());

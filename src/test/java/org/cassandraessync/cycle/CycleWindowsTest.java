@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.cassandraessync.record.Side;
@@ -22,6 +25,55 @@ class CycleWindowsTest {
         windows.open(NOW, Map.of(Side.CASSANDRA, mark, Side.ELASTICSEARCH, mark), side -> false);
         assertThat(windows.window(Side.CASSANDRA)).isEqualTo(new SyncWindow(mark.minus(OVERLAP), NOW));
         assertThat(windows.watermarks()).containsEntry(Side.CASSANDRA, NOW).containsEntry(Side.ELASTICSEARCH, NOW);
+    }
+
+    @Test
+    void a_checkpoint_younger_than_the_overlap_is_read_fresh_from_it_and_again_only_up_to_the_overlap_before_the_start() {
+        CycleWindows windows = new CycleWindows(OVERLAP);
+        Instant mark = NOW.minusSeconds(1);
+        windows.open(NOW, Map.of(Side.CASSANDRA, mark, Side.ELASTICSEARCH, mark), side -> false);
+        assertThat(windows.window(Side.ELASTICSEARCH).ranges()).containsExactly(
+                new SyncWindow.Range(mark.minus(OVERLAP), NOW.minus(OVERLAP)), new SyncWindow.Range(mark, null));
+        // between the two: read fresh by the cycle before, not yet as old as the overlap
+        assertThat(windows.window(Side.ELASTICSEARCH).covers(NOW.minusSeconds(3))).isFalse();
+    }
+
+    @Test
+    void over_consecutive_cycles_each_version_is_read_at_most_twice_and_last_when_it_is_as_old_as_the_overlap() {
+        CycleWindows windows = new CycleWindows(OVERLAP);
+        List<Instant> versions = new ArrayList<>();
+        for (Instant v = NOW.plusMillis(7); v.isBefore(NOW.plusSeconds(60)); v = v.plusMillis(37)) {
+            versions.add(v);
+        }
+        // per version, its age at each read
+        Map<Instant, List<Duration>> reads = new HashMap<>();
+        Instant mark = NOW;
+        Instant start = NOW;
+        // cycles of a quiet pair, of a loaded one, and ones that ran longer than the overlap
+        for (long millis : new long[] {1000, 1000, 700, 1300, 2500, 9000, 1000, 400, 1000, 3000, 1000, 6000, 1000,
+            1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}) {
+            start = start.plusMillis(millis);
+            windows.open(start, Map.of(Side.CASSANDRA, mark, Side.ELASTICSEARCH, mark), side -> false);
+            SyncWindow window = windows.window(Side.CASSANDRA);
+            for (Instant v : versions) {
+                // what is stamped after the cycle's start is left to the next cycle
+                if (!v.isAfter(start) && window.covers(v)) {
+                    reads.computeIfAbsent(v, k -> new ArrayList<>()).add(Duration.between(v, start));
+                }
+            }
+            mark = windows.watermarks().get(Side.CASSANDRA);
+        }
+        Instant last = start;
+        assertThat(versions).allSatisfy(v -> {
+            if (!v.isAfter(last)) {
+                // fresh, and again once as old as the overlap (once in all when first read that old)
+                assertThat(reads.get(v)).as("ages of %s when read", v).hasSizeBetween(1, 2);
+            }
+            if (!v.isAfter(last.minus(OVERLAP))) {
+                assertThat(reads.get(v).get(reads.get(v).size() - 1)).as("age of %s when last read", v)
+                        .isGreaterThanOrEqualTo(OVERLAP);
+            }
+        });
     }
 
     @Test
