@@ -169,6 +169,9 @@ final class SyncCommands {
             boolean repair) {
         out.printf(Locale.ROOT, "pair %s: %d records read in Cassandra, %d in Elasticsearch, in %.1f s%n", r.pair(),
                 r.readCassandra(), r.readElasticsearch(), r.millis() / 1000.0);
+        if (r.elasticsearchByCopies()) {
+            out.println("  (every Elasticsearch document is the copy of a row: compared from the Cassandra side)");
+        }
         for (PairCheck.Difference d : PairCheck.Difference.values()) {
             out.printf(Locale.ROOT, "  %-40s %,12d%n", d.text(), r.differences().get(d));
         }
@@ -206,6 +209,7 @@ final class SyncCommands {
         json.writeObjectFieldStart("summary");
         json.writeNumberField("cassandra_records", r.readCassandra());
         json.writeNumberField("elasticsearch_records", r.readElasticsearch());
+        json.writeBooleanField("elasticsearch_compared_from_cassandra", r.elasticsearchByCopies());
         for (var e : r.differences().entrySet()) {
             json.writeNumberField(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
         }

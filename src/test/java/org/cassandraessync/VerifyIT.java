@@ -95,6 +95,36 @@ class VerifyIT {
     }
 
     @Test
+    void verify_reads_the_table_in_token_ranges_and_skips_the_elasticsearch_pass_when_every_document_is_a_copy()
+            throws Exception {
+        try (TestStores stores = TestStores.fresh("verify_ranges")) {
+            stores.createTable("name text, qty int");
+            stores.createIndex();
+            Instant t0 = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+            for (int i = 0; i < 2_500; i++) {
+                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name, qty) VALUES (?, ?, ?, ?)",
+                        UUID.randomUUID(), t0.plusMillis(i), "row " + i, i);
+            }
+            RunningDaemon.runOneCycle(stores.daemonProperties());
+
+            Run agree = run(stores, "verify");
+            assertThat(agree.exitCode()).as(agree.console()).isEqualTo(SyncCommands.AGREE);
+            // four token ranges, every row exactly once; every document found as a row's copy
+            assertThat(agree.console()).contains("2500 records read in Cassandra, 2500 in Elasticsearch")
+                    .contains("every Elasticsearch document is the copy of a row");
+
+            UUID onlyInElasticsearch = UUID.randomUUID();
+            stores.index(onlyInElasticsearch, Map.of("last_modified", Timestamps.format(t0), "name", "only in es"));
+            Path report = stores.stateDir().resolve("verify.json");
+            Run differ = run(stores, "verify", "--output", report.toString());
+            assertThat(differ.exitCode()).as(differ.console()).isEqualTo(SyncCommands.DIFFER);
+            assertThat(differences(report)).containsOnly(Map.entry(onlyInElasticsearch.toString(), "missing_in_cassandra"));
+            assertThat(differ.console()).contains("2500 records read in Cassandra, 2501 in Elasticsearch")
+                    .doesNotContain("every Elasticsearch document is the copy of a row");
+        }
+    }
+
+    @Test
     void an_unknown_pair_is_an_error_naming_the_pairs() {
         try (TestStores stores = TestStores.fresh("verify_err")) {
             stores.createTable("name text");

@@ -125,8 +125,33 @@ public class CassandraChanges {
      * (which then still only passes on what changed inside the window).
      */
     private Iterator<List<SyncRecord>> scan(SyncWindow window, KnownVersions known) {
-        Iterator<Row> rows = session.execute(SimpleStatement.newInstance("SELECT " + table.selectList() + " FROM "
-                + table.qualifiedName()).setPageSize(batchSize).setTimeout(Duration.ofSeconds(30))).iterator();
+        return scan(SimpleStatement.newInstance("SELECT " + table.selectList() + " FROM " + table.qualifiedName()),
+                window, known);
+    }
+
+    /**
+     * The whole table as {@code slices} token ranges of about equal size, each read page by page in
+     * token order: {@code verify} reads them side by side. Together they hold every row once.
+     */
+    public List<Iterator<List<SyncRecord>>> slices(int slices, KnownVersions known) {
+        SyncWindow everything = new SyncWindow(null, java.time.Instant.now());
+        String token = "token(" + CassandraTable.quoted(idColumn) + ")";
+        String cql = "SELECT " + table.selectList() + " FROM " + table.qualifiedName() + " WHERE " + token + " > ? AND "
+                + token + " <= ?";
+        // Murmur3 tokens span (Long.MIN_VALUE, Long.MAX_VALUE]; the ranges split 2^64 into equal steps
+        long step = Long.divideUnsigned(-1L, slices);
+        List<Iterator<List<SyncRecord>>> ranges = new ArrayList<>(slices);
+        for (int i = 0; i < slices; i++) {
+            long from = Long.MIN_VALUE + i * step;
+            long to = i == slices - 1 ? Long.MAX_VALUE : Long.MIN_VALUE + (i + 1) * step;
+            ranges.add(scan(SimpleStatement.newInstance(cql, from, to), everything, known));
+        }
+        return ranges;
+    }
+
+    private Iterator<List<SyncRecord>> scan(SimpleStatement select, SyncWindow window, KnownVersions known) {
+        Iterator<Row> rows = session.execute(select.setPageSize(batchSize).setTimeout(Duration.ofSeconds(30)))
+                .iterator();
         return new PageIterator<>(readAhead) {
             @Override
             protected List<SyncRecord> fetchNext() {

@@ -79,7 +79,7 @@ public enum SyncSetting {
     CRON("sync.cron", "",
             "Quartz cron expression (`0/10 * * * * ?`); when set it replaces `sync.period`."),
     OVERLAP("sync.overlap", "5s",
-            "How far before its checkpoint each cycle re-reads, to catch late-visible writes and writers' clock differences."),
+            "How old a version is when a cycle reads it a second time, to catch late-visible writes and writers' clock differences."),
     MAX_CLOCK_SKEW("sync.max-clock-skew", "1m",
             "A `last_modified` further than this in the future is rejected to the dead-letter file."),
     BATCH_SIZE("sync.batch-size", "1000",

@@ -86,6 +86,23 @@ public class ElasticsearchChanges {
         }
     }
 
+    /**
+     * How many documents the index holds, every one written so far included (it is refreshed first);
+     * empty when the refresh is refused (a user with read privileges only).
+     */
+    public java.util.OptionalLong countAll() {
+        try {
+            client.indices().refresh(r -> r.index(index));
+        } catch (IOException | co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return java.util.OptionalLong.of(client.count(c -> c.index(index)).count());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Elasticsearch count on " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** True when the index holds no searchable document. */
     public boolean isEmpty() {
         try {

@@ -10,7 +10,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,12 +34,19 @@ import org.cassandraessync.state.DeadLetters;
  * table size): {@code verify} over everything both stores hold, {@code dry-run} over the windows the
  * next cycle would read. Each side is read as a cycle reads it (Cassandra by token order, or by the
  * timestamp index for a window; Elasticsearch in a point-in-time), with the other store's copies of
- * each page looked up by id, and every id whose copies differ is reported. Nothing is written, no
+ * each page looked up by id, and every id whose copies differ is reported. {@code verify} reads the
+ * table as {@link #VERIFY_SLICES} token ranges side by side, then counts the index (after a refresh):
+ * when it holds exactly the copies the Cassandra pass found, no document lacks its row and the
+ * Elasticsearch pass is not needed (a user who may not refresh the index, or any other count, gets
+ * the Elasticsearch pass). Nothing is written, no
  * checkpoint moves and no dead letter is filed, except that {@code repair} writes the newest
  * version over each difference with the daemon's conditional writes (a copy that changed in the
  * meantime is left alone and counted as a conflict).
  */
 public final class PairCheck {
+
+    /** Token ranges of the table that {@code verify} reads side by side. */
+    static final int VERIFY_SLICES = 4;
 
     /** How the two copies of one id differ. */
     public enum Difference {
@@ -75,9 +86,13 @@ public final class PairCheck {
             Side winner, String detail) {
     }
 
-    /** What one check read and found. */
+    /**
+     * What one check read and found. {@code elasticsearchByCopies}: every document was the copy of a
+     * row the Cassandra pass compared, so no Elasticsearch pass ran ({@code readElasticsearch}
+     * counts those copies).
+     */
     public record Result(String pair, long readCassandra, long readElasticsearch, Map<Difference, Long> differences,
-            long repaired, long conflicts, long millis) {
+            long repaired, long conflicts, long millis, boolean elasticsearchByCopies) {
 
         public long total() {
             return differences.values().stream().mapToLong(Long::longValue).sum();
@@ -120,9 +135,12 @@ public final class PairCheck {
         for (Difference d : Difference.values()) {
             counts.put(d, 0L);
         }
+        // the readers of verify run side by side
         Consumer<Found> counted = f -> {
-            counts.merge(f.kind(), 1L, Long::sum);
-            sink.accept(f);
+            synchronized (counts) {
+                counts.merge(f.kind(), 1L, Long::sum);
+                sink.accept(f);
+            }
         };
         DeadLetters unreadable = new DeadLetters(stateDir, settings.pair(), json) {
             @Override
@@ -144,34 +162,32 @@ public final class PairCheck {
             cycle.openWindows(stores::isEmpty);
         }
         SyncWindow cassandraWindow = cycle.window(Side.CASSANDRA);
+        // verify: the table in token ranges read side by side (a repair writes from one reader)
+        boolean sideBySide = everything && !repair;
+        AtomicLong copiesFound = new AtomicLong();
+        long elasticsearchCompared = -1;
         for (Side side : Side.values()) {
-            Iterator<List<SyncRecord>> pages = stores.changes(side);
-            while (pages.hasNext()) {
-                List<SyncRecord> page = cycle.pageRead(pages.next());
-                List<SyncRecord> both = stores.withCounterparts(page);
-                Map<UUID, SyncRecord> counterparts = new HashMap<>();
-                both.subList(page.size(), both.size()).forEach(c -> counterparts.put(c.id(), c));
-                Map<Side, List<PendingWrite>> writes = new EnumMap<>(Side.class);
-                for (SyncRecord r : page) {
-                    SyncRecord other = counterparts.get(r.id());
-                    // the Elasticsearch pass reports only what the Cassandra pass could not see
-                    if (side == Side.ELASTICSEARCH && other != null && (cassandraWindow.isFull()
-                            || cassandraWindow.covers(other.lastModified()))) {
-                        continue;
-                    }
-                    Found f = compare(r, other, settings.tieBreaker());
-                    if (f == null) {
-                        continue;
-                    }
-                    counted.accept(f);
-                    if (repair && f.winner() != null) {
-                        SyncRecord winner = f.winner() == r.side() ? r : other;
-                        SyncRecord loser = winner == r ? other : r;
-                        writes.computeIfAbsent(winner.side().opposite(), k -> new ArrayList<>())
-                                .add(new PendingWrite(winner, loser));
-                    }
+            if (side == Side.ELASTICSEARCH && sideBySide) {
+                OptionalLong documents = stores.countAllDocuments();
+                if (documents.isPresent() && documents.getAsLong() == copiesFound.get()) {
+                    // every document is the copy of a row the Cassandra pass compared (no deletes,
+                    // ids are unique): nothing is left for an Elasticsearch pass to find
+                    elasticsearchCompared = documents.getAsLong();
+                    continue;
                 }
-                writes.forEach(stores::write);
+            }
+            List<Iterator<List<SyncRecord>>> readers = side == Side.CASSANDRA && sideBySide
+                    ? stores.cassandraSlices(VERIFY_SLICES) : List.of(stores.changes(side));
+            List<CompletableFuture<Void>> running = new ArrayList<>();
+            for (Iterator<List<SyncRecord>> pages : readers) {
+                running.add(CompletableFuture.runAsync(() -> compareAll(pages, side, cassandraWindow, stores, cycle,
+                        counted, repair, copiesFound), readAhead));
+            }
+            try {
+                CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+            } catch (CompletionException e) {
+                running.forEach(r -> r.cancel(true));
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
             if (repair) {
                 cycle.awaitWrites();
@@ -181,9 +197,48 @@ public final class PairCheck {
             }
         }
         CycleSummary totals = cycle.totals();
-        return new Result(settings.pair(), totals.readCassandra(), totals.readElasticsearch(), counts,
+        return new Result(settings.pair(), totals.readCassandra(),
+                elasticsearchCompared >= 0 ? elasticsearchCompared : totals.readElasticsearch(), counts,
                 totals.writtenCassandra() + totals.writtenElasticsearch(), totals.conflicts(),
-                totals.millis());
+                totals.millis(), elasticsearchCompared >= 0);
+    }
+
+    /**
+     * Compares each record of {@code pages} with its copy in the other store; the Elasticsearch pass
+     * reports only what the Cassandra pass could not see. Counts the Cassandra records whose copy
+     * was found in {@code copiesFound}.
+     */
+    private void compareAll(Iterator<List<SyncRecord>> pages, Side side, SyncWindow cassandraWindow,
+            PairStores stores, SyncCycle cycle, Consumer<Found> counted, boolean repair, AtomicLong copiesFound) {
+        while (pages.hasNext()) {
+            List<SyncRecord> page = cycle.pageRead(pages.next());
+            List<SyncRecord> both = stores.withCounterparts(page);
+            Map<UUID, SyncRecord> counterparts = new HashMap<>();
+            both.subList(page.size(), both.size()).forEach(c -> counterparts.put(c.id(), c));
+            if (side == Side.CASSANDRA) {
+                copiesFound.addAndGet(counterparts.size());
+            }
+            Map<Side, List<PendingWrite>> writes = new EnumMap<>(Side.class);
+            for (SyncRecord r : page) {
+                SyncRecord other = counterparts.get(r.id());
+                if (side == Side.ELASTICSEARCH && other != null && (cassandraWindow.isFull()
+                        || cassandraWindow.covers(other.lastModified()))) {
+                    continue;
+                }
+                Found f = compare(r, other, settings.tieBreaker());
+                if (f == null) {
+                    continue;
+                }
+                counted.accept(f);
+                if (repair && f.winner() != null) {
+                    SyncRecord winner = f.winner() == r.side() ? r : other;
+                    SyncRecord loser = winner == r ? other : r;
+                    writes.computeIfAbsent(winner.side().opposite(), k -> new ArrayList<>())
+                            .add(new PendingWrite(winner, loser));
+                }
+            }
+            writes.forEach(stores::write);
+        }
     }
 
     /** How {@code r} and its other copy differ, or null when they are the same version. */

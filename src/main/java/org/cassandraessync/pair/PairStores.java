@@ -129,6 +129,16 @@ final class PairStores {
                 : elasticsearchChanges.pages(cycle.window(side), cycle);
     }
 
+    /** The whole Cassandra table as {@code slices} token ranges, to be read side by side ({@code verify}). */
+    List<Iterator<List<SyncRecord>>> cassandraSlices(int slices) {
+        return cassandraChanges.slices(slices, cycle);
+    }
+
+    /** Every document of the index, after a refresh; empty when the refresh is refused. */
+    OptionalLong countAllDocuments() {
+        return elasticsearchChanges.countAll();
+    }
+
     /**
      * The page followed by the other store's copies of its ids; none when the other store was
      * empty as this (first) cycle began.
