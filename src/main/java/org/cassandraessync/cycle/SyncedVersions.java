@@ -15,8 +15,8 @@ import org.cassandraessync.record.SyncRecord.Stamp;
  * copied, and the copies it wrote (with the sequence number or write time the store gave them).
  * A record read again in exactly such a version (same last_modified and same stamp) needs no
  * look-up and no decision: that is what every cycle's overlap re-reads, and what a cycle reads
- * back from Elasticsearch after copying it there. A change made since has another stamp and is
- * decided as usual; a refused (conflicting) write is forgotten. Bounded: beyond {@code capacity}
+ * back from Elasticsearch after copying it there. A copy older than such a version (a stale
+ * search hit) is not decided either. A change made since has another stamp and is decided as usual; a refused (conflicting) write is forgotten. Bounded: beyond {@code capacity}
  * versions per store the oldest are forgotten, which only costs a re-read.
  */
 public class SyncedVersions {
@@ -68,8 +68,21 @@ public class SyncedVersions {
      */
     public synchronized boolean alreadySynced(Side side, UUID id, long lastModifiedMillis, Stamp stamp) {
         Version v = bySide.get(side).get(id);
-        return v != null && v.equals(new Version(lastModifiedMillis, stamp.seqNo(), stamp.primaryTerm(),
-                stamp.writeTimeMicros()));
+        return v != null && (v.equals(new Version(lastModifiedMillis, stamp.seqNo(), stamp.primaryTerm(),
+                stamp.writeTimeMicros())) || olderThan(stamp, v));
+    }
+
+    /**
+     * A copy whose stamp is older than the one of the version already in sync on that store: a
+     * stale read (a search before the store made that version visible, a replica behind), not a
+     * change; what the store holds now is that version or a later change, which is read as such.
+     */
+    private static boolean olderThan(Stamp stamp, Version known) {
+        if (stamp.writeTimeMicros() >= 0 || known.writeTimeMicros() >= 0) {
+            return stamp.writeTimeMicros() >= 0 && stamp.writeTimeMicros() < known.writeTimeMicros();
+        }
+        return stamp.primaryTerm() < known.primaryTerm()
+                || stamp.primaryTerm() == known.primaryTerm() && stamp.seqNo() < known.seqNo();
     }
 
     public synchronized void forget(UUID id) {

@@ -92,14 +92,23 @@ public class ElasticsearchChanges {
      */
     public java.util.OptionalLong countAll() {
         try {
-            client.indices().refresh(r -> r.index(index));
-        } catch (IOException | co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            refresh();
+        } catch (UncheckedIOException | co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
             return java.util.OptionalLong.empty();
         }
         try {
             return java.util.OptionalLong.of(client.count(c -> c.index(index)).count());
         } catch (IOException e) {
             throw new UncheckedIOException("Elasticsearch count on " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes every document indexed so far searchable. */
+    public void refresh() {
+        try {
+            client.indices().refresh(r -> r.index(index));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Elasticsearch refresh of " + index + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -63,6 +63,8 @@ final class PairStores {
     private final ElasticsearchWriter elasticsearchWriter;
     private final SchemaEvolution schemaEvolution;
     private final ExecutorService readAhead;
+    /** The refresh started with the cycle ({@link #refreshAhead}). */
+    private volatile CompletableFuture<Void> searchable = CompletableFuture.completedFuture(null);
 
     PairStores(PairSettings pair, SyncSettings daemon, CqlSession cassandra, ElasticsearchClient elasticsearch,
             SyncCycle cycle, DeadLetters deadLetters, ObjectMapper json, ExecutorService readAhead,
@@ -124,9 +126,25 @@ final class PairStores {
         schemaEvolution.mapCassandraColumns();
     }
 
+    /**
+     * Makes what was indexed before the cycle's start searchable, while the Cassandra side is read:
+     * the Elasticsearch side's read then sees every version up to the cycle's start (its own
+     * writes of the Cassandra side need not be visible: they are known, see SyncedVersions).
+     */
+    void refreshAhead() {
+        searchable = CompletableFuture.runAsync(elasticsearchChanges::refresh, readAhead);
+    }
+
     Iterator<List<SyncRecord>> changes(Side side) {
-        return side == Side.CASSANDRA ? cassandraChanges.pages(cycle.window(side), cycle)
-                : elasticsearchChanges.pages(cycle.window(side), cycle);
+        if (side == Side.CASSANDRA) {
+            return cassandraChanges.pages(cycle.window(side), cycle);
+        }
+        try {
+            searchable.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        return elasticsearchChanges.pages(cycle.window(side), cycle);
     }
 
     /** The whole Cassandra table as {@code slices} token ranges, to be read side by side ({@code verify}). */

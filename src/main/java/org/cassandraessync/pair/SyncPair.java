@@ -271,6 +271,7 @@ public class SyncPair implements CamelContextAware {
         role.announce();
         s.mapCassandraColumns();
         cycle.openWindows(s::isEmpty);
+        s.refreshAhead();
     }
 
     /** The two sides, in the order they are read: Cassandra first, then Elasticsearch. */
@@ -346,15 +347,13 @@ public class SyncPair implements CamelContextAware {
     }
 
     /**
-     * The end of one side: its writes land before the other side is read, and what was indexed in
-     * Elasticsearch becomes searchable, so that the next read sees it as it is now.
+     * The end of one side: its writes land before the other side is read (and before the commit).
+     * Elasticsearch needs no refresh for them: the Elasticsearch side reads what was searchable
+     * at the cycle's start (refreshed then), and this daemon's own writes are known versions.
      */
     public void sideDone(String side) throws InterruptedException {
         pageDone();
         cycle.awaitWrites();
-        if (side(side) == Side.CASSANDRA) {
-            stores().refreshIfWritten();
-        }
     }
 
     /** Waits for the writes still in flight, then commits both checkpoints and logs the summary line. */

@@ -71,6 +71,10 @@ final class Targets {
             targets.add(new Target("verify", n(size) + " records per side within -Xmx" + options.daemonHeap(),
                     String.format(Locale.ROOT, "%.0f s, peak heap %d MB, exit %d", verify.seconds(),
                             verify.heapPeakMb(), verify.exitCode()), verify.succeeded(size), ""));
+            targets.add(new Target("verify speed", "≥ 50% of the raw scan rate of the two stores together",
+                    String.format(Locale.ROOT, "%.0f%% (%s records/s; the raw scans read both sides in %.1f s)",
+                            verify.ratio() * 100, n(Math.round(verify.perSecond())),
+                            verify.ratio() * verify.seconds()), verify.ratio() >= 0.5, ""));
         }
         return targets;
     }

@@ -41,6 +41,25 @@ class SyncedVersionsTest {
     }
 
     @Test
+    void a_copy_older_than_the_version_in_sync_is_a_stale_read_and_not_decided_again() {
+        SyncedVersions synced = new SyncedVersions(10);
+        UUID id = UUID.randomUUID();
+        // this daemon wrote the newer version; a search not yet refreshed still returns the one before
+        synced.remember(Side.ELASTICSEARCH, id, T, Stamp.elasticsearch(8, 2));
+        assertThat(synced.alreadySynced(Side.ELASTICSEARCH, id, T.minusSeconds(3).toEpochMilli(),
+                Stamp.elasticsearch(7, 2))).isTrue();
+        assertThat(synced.alreadySynced(Side.ELASTICSEARCH, id, T.minusSeconds(3).toEpochMilli(),
+                Stamp.elasticsearch(30, 1))).as("an earlier primary term").isTrue();
+        assertThat(synced.alreadySynced(Side.ELASTICSEARCH, id, T.plusSeconds(1).toEpochMilli(),
+                Stamp.elasticsearch(9, 2))).as("a later change").isFalse();
+        synced.remember(Side.CASSANDRA, id, T, Stamp.cassandra(5_000));
+        assertThat(synced.alreadySynced(Side.CASSANDRA, id, T.minusSeconds(3).toEpochMilli(), Stamp.cassandra(4_000)))
+                .isTrue();
+        assertThat(synced.alreadySynced(Side.CASSANDRA, id, T.plusSeconds(1).toEpochMilli(), Stamp.cassandra(6_000)))
+                .isFalse();
+    }
+
+    @Test
     void copies_without_a_stamp_or_unusable_ones_are_never_known() {
         SyncedVersions synced = new SyncedVersions(10);
         UUID id = UUID.randomUUID();
