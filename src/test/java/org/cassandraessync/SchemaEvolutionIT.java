@@ -7,10 +7,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import co.elastic.clients.elasticsearch._types.mapping.Property;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.cassandra.CassandraTable;
+import org.cassandraessync.cassandra.RowLayout;
+import org.cassandraessync.elasticsearch.IndexMapping;
+import org.cassandraessync.record.Json;
+import org.cassandraessync.record.PendingWrite;
+import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.schema.SchemaEvolution;
+import org.cassandraessync.state.DeadLetters;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
@@ -35,6 +46,38 @@ class SchemaEvolutionIT {
             assertThat(row.getLong("rating")).isEqualTo(5L);
             assertThat(row.getBoolean("verified")).isTrue();
             stores.assertBothStoresHoldTheSameRecords();
+        }
+    }
+
+    /**
+     * The daemon read the index's mapping a moment before an application indexed a document with a
+     * new field; the search that finds the document comes after. The field still becomes a column
+     * (a stale mapping would have put it in the overflow column for good).
+     */
+    @Test
+    void a_field_indexed_just_after_the_mapping_was_read_still_becomes_a_column() {
+        try (TestStores stores = TestStores.fresh("fresh_field")) {
+            stores.createTable();
+            stores.createIndex();
+            ObjectMapper json = Json.newMapper();
+            IndexMapping mapping = new IndexMapping(stores.elasticsearch(), stores.index());
+            mapping.refresh();
+            UUID id = UUID.randomUUID();
+            stores.index(id, Map.of("last_modified", Timestamps.format(T0), "colour", "teal"));
+            stores.refresh();
+
+            CassandraTable table = new CassandraTable(stores.cassandra(), stores.keyspace(), stores.table(),
+                    "last_modified");
+            SchemaEvolution evolution = new SchemaEvolution(stores.cassandra(), table, stores.elasticsearch(),
+                    stores.index(), mapping, new RowLayout(mapping::isStructured, json), Set.of("id", "last_modified"),
+                    SchemaEvolution.Mode.ADD_COLUMNS, new DeadLetters(stores.stateDir(), "fresh_field", json));
+            evolution.prepareForCassandra(List.of(new PendingWrite(new SyncRecord(id, T0, Map.of("colour", "teal"),
+                    Side.ELASTICSEARCH), null)));
+
+            List<String> columns = stores.cassandra().execute("SELECT column_name FROM system_schema.columns"
+                    + " WHERE keyspace_name = ? AND table_name = ?", stores.keyspace(), stores.table()).all()
+                    .stream().map(r -> r.getString("column_name")).toList();
+            assertThat(columns).contains("colour").doesNotContain(RowLayout.OVERFLOW);
         }
     }
 

@@ -80,7 +80,8 @@ class BenchmarkSmokeIT {
         assertThat(result.verify().elasticsearchRecords()).isEqualTo(2_000);
         assertThat(result.verify().rawCassandraScanPerSecond()).isPositive();
         assertThat(result.verify().heapPeakMb()).as("verify's heap, from its GC log").isPositive();
-        assertThat(result.targets()).hasSize(12);
+        assertThat(result.targets()).hasSize(13);
+        assertThat(result.targets()).extracting(BenchResult.Target::name).endsWith("verify", "verify speed");
 
         JsonNode json = new ObjectMapper().readTree(work.resolve("result.json").toFile());
         assertThat(json.path("backfill").size()).isEqualTo(2);
