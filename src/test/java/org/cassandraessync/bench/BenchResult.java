@@ -75,7 +75,8 @@ record BenchResult(
             int cycles, long cycleMeanMillis, long cycleMaxMillis, long conflicts, long metadataReads,
             long contentReads, long lookUps, boolean contentReadsReported, double readAmplification,
             double metadataReadsPerChange, double lookUpsPerChange, long daemonCpuMillis,
-            double daemonCpuMillisPerChange, long loadCpuMillis, double loadCpuMillisPerChange) {
+            double daemonCpuMillisPerChange, long loadCpuMillis, double loadCpuMillisPerChange, long probeReads,
+            double probeReadsPerChange) {
     }
 
     record Idle(long records, int cycles, long medianMillis, long p95Millis, long maxMillis, long initialCycleMillis) {
@@ -197,7 +198,7 @@ record BenchResult(
                 + " warm-up included.%n%n", i.periodMillis()));
         t.append("| Rate per side | Achieved per side | Delay p50 / p95 / p99 / max | Backlog | Cycles | Read"
                 + " amplification | Metadata reads per change | Look-ups per change | Daemon CPU per change | Load"
-                + " generator CPU per change |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + " generator CPU per change | Probe reads per change |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         boolean counted = false;
         for (IncrementalRate r : i.rates()) {
             counted |= !r.contentReadsReported();
@@ -212,11 +213,13 @@ record BenchResult(
                             r.missing(), s(r.firstQuarterP95Millis()), s(r.lastQuarterP95Millis())))
                     .append(String.format(Locale.ROOT, "%d, mean %s ms, max %s ms | ", r.cycles(), n(r.cycleMeanMillis()),
                             n(r.cycleMaxMillis())))
-                    .append(String.format(Locale.ROOT, "%.2f%s | %.2f | %s | %s ms | %s ms |", r.readAmplification(),
+                    .append(String.format(Locale.ROOT, "%.2f%s | %.2f | %s | %s ms | %s ms | %.2f |",
+                            r.readAmplification(),
                             r.contentReadsReported() ? "" : "*", r.metadataReadsPerChange(),
                             r.lookUpsPerChange() < 0 ? "not reported"
                                     : String.format(Locale.ROOT, "%.2f", r.lookUpsPerChange()),
-                            ms(r.daemonCpuMillisPerChange()), ms(r.loadCpuMillisPerChange())))
+                            ms(r.daemonCpuMillisPerChange()), ms(r.loadCpuMillisPerChange()),
+                            r.probeReadsPerChange()))
                     .append('\n');
         }
         if (counted) {

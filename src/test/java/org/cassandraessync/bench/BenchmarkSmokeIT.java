@@ -66,6 +66,8 @@ class BenchmarkSmokeIT {
             assertThat(r.metadataReadsPerChange()).as("metadata reads per change" + at).isPositive();
             assertThat(r.daemonCpuMillisPerChange()).as("daemon CPU per change" + at).isPositive();
             assertThat(r.loadCpuMillisPerChange()).as("load generator CPU per change" + at).isPositive();
+            assertThat(r.probeReads()).as("probe reads: every followed change is read at least once" + at)
+                    .isGreaterThanOrEqualTo(r.samples());
         });
         assertThat(result.incremental().slowerRawWritePerSecond()).isPositive();
         assertThat(result.idle()).extracting(Idle::records).containsExactly(1_000L, 2_000L);

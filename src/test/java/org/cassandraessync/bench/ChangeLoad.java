@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -50,10 +51,12 @@ final class ChangeLoad {
     /**
      * {@code written}: changes on both sides together. The instants ({@link System#nanoTime()}):
      * the load's start, its end, and the end of the drain (every sampled change arrived, or the
-     * drain timed out).
+     * drain timed out). {@code probeReads}: the probe's reads of the other store (a Cassandra point
+     * read or one document of an Elasticsearch multi-get per sampled change per poll), the load's
+     * only cost that an application would not have.
      */
     record Outcome(long written, List<Observation> observations, long drainMillis, long missing, long startNanos,
-            long loadEndNanos, long drainedNanos) {
+            long loadEndNanos, long drainedNanos, long probeReads) {
 
         double loadSeconds() {
             return (loadEndNanos - startNanos) / 1e9;
@@ -72,6 +75,7 @@ final class ChangeLoad {
     private final List<Change> all = new ArrayList<>();
     private final List<Observation> observations = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong probeReads = new AtomicLong();
     private volatile long loadStart;
 
     /**
@@ -152,7 +156,8 @@ final class ChangeLoad {
         }
         long missing = remaining.size();
         synchronized (observations) {
-            return new Outcome(written * 2, List.copyOf(observations), drain, missing, loadStart, loadEnd, drained);
+            return new Outcome(written * 2, List.copyOf(observations), drain, missing, loadStart, loadEnd, drained,
+                    probeReads.get());
         }
     }
 
@@ -202,6 +207,7 @@ final class ChangeLoad {
                 List<Change> batch = new ArrayList<>(pendingSamples);
                 long now = System.nanoTime();
                 List<Change> seen = new ArrayList<>(batch);
+                probeReads.addAndGet(batch.size());
                 seen.removeAll(invisible(batch));
                 for (Change c : seen) {
                     pendingSamples.remove(c);

@@ -101,7 +101,7 @@ final class IncrementalPhase {
                 cycles.stream().mapToLong(Cycle::millis).max().orElse(0), sum(cycles, Cycle::conflicts), metadata,
                 content, lookUps, reported, (double) content / changes, (double) metadata / changes,
                 lookUpsReported ? (double) lookUps / changes : -1, daemonMillis, (double) daemonMillis / changes,
-                loadMillis, (double) loadMillis / changes);
+                loadMillis, (double) loadMillis / changes, out.probeReads(), (double) out.probeReads() / changes);
         LOG.info("Incremental: {}", result);
         return result;
     }
