@@ -2,6 +2,7 @@ package org.cassandraessync.elasticsearch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -68,6 +69,16 @@ public class IndexMapping {
     public boolean isStructured(String path) {
         Field f = field(path);
         return f != null && f.structured();
+    }
+
+    /**
+     * Reads the mapping again, once, when one of these fields is not in the mapping in hand: a
+     * mapping read before their documents were indexed lacks them, however recent it is.
+     */
+    public void refreshUnlessMapped(Collection<String> paths) {
+        if (!fields.keySet().containsAll(paths)) {
+            refresh();
+        }
     }
 
     /** Reads the mapping again now. */

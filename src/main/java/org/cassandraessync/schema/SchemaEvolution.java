@@ -139,11 +139,9 @@ public class SchemaEvolution {
                 unknown.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(value);
             }
         }));
-        if (unknown.keySet().stream().anyMatch(name -> indexMapping.field(name) == null)) {
-            // the mapping in hand may predate these documents (read less than a second ago, before
-            // they were indexed); one read now holds every field of what the search returned
-            indexMapping.refresh();
-        }
+        // the mapping in hand may predate these documents (read less than a second ago, before they
+        // were indexed); one read now holds every field of what the search returned
+        indexMapping.refreshUnlessMapped(unknown.keySet());
         Map<String, DataType> toAdd = new LinkedHashMap<>();
         unknown.forEach((name, values) -> {
             DataType type = TypeMapping.cassandraFor(indexMapping.field(name), values);
