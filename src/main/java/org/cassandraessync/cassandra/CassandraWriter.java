@@ -53,7 +53,14 @@ public class CassandraWriter {
     private final String idColumn;
     private final String timestampColumn;
     private static final int MAX_PREPARED = 256;
-    private final Map<List<String>, PreparedStatement> inserts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The INSERT of each set of column names, with its names in bind order; IF NOT EXISTS ones apart. */
+    private final Map<java.util.Set<String>, Insert> timestampedInserts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<java.util.Set<String>, Insert> newRowInserts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The codec of each column, for the Java class its values had (resolved once, not per value). */
+    private final Map<String, TypeCodec<?>> codecs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Insert(List<String> names, PreparedStatement statement) {
+    }
 
     public CassandraWriter(CqlSession session, CassandraTable table, CassandraRecordMapper mapper, RowLayout layout,
             WriteOutcomes outcomes, DeadLetters deadLetters, int maxInFlight, boolean lightweightTransactions, String idColumn,
@@ -139,27 +146,27 @@ public class CassandraWriter {
      */
     private Statement<?> insert(SyncRecord record, Map<String, Object> values, Map<String, DataType> columns,
             Long writeTime) {
-        List<String> names = new ArrayList<>(new java.util.TreeSet<>(values.keySet()));
-        String suffix = writeTime == null ? " IF NOT EXISTS" : " USING TIMESTAMP ?";
-        List<String> key = new ArrayList<>(names);
-        key.add(suffix);
-        if (inserts.size() > MAX_PREPARED) {
-            inserts.clear(); // records with ever-new field sets: keep the cache bounded
-        }
-        PreparedStatement insert = inserts.get(key);
+        Map<java.util.Set<String>, Insert> inserts = writeTime == null ? newRowInserts : timestampedInserts;
+        // looked up by the value map's own key set (equal to any set of the same names): no copy per record
+        Insert insert = inserts.get(values.keySet());
         if (insert == null) {
+            if (inserts.size() > MAX_PREPARED) {
+                inserts.clear(); // records with ever-new field sets: keep the cache bounded
+            }
+            List<String> names = List.copyOf(new java.util.TreeSet<>(values.keySet()));
             StringBuilder cql = new StringBuilder("INSERT INTO " + table.qualifiedName() + " (")
                     .append(CassandraTable.quoted(idColumn)).append(", ").append(CassandraTable.quoted(timestampColumn));
             names.forEach(name -> cql.append(", ").append(CassandraTable.quoted(name)));
-            cql.append(") VALUES (?, ?").append(", ?".repeat(names.size())).append(")").append(suffix);
+            cql.append(") VALUES (?, ?").append(", ?".repeat(names.size())).append(")")
+                    .append(writeTime == null ? " IF NOT EXISTS" : " USING TIMESTAMP ?");
             // outside a map function: a statement Cassandra refuses fails this record only
-            insert = session.prepare(cql.toString());
-            inserts.put(key, insert);
+            insert = new Insert(names, session.prepare(cql.toString()));
+            inserts.put(java.util.Set.copyOf(names), insert);
         }
-        BoundStatementBuilder b = insert.boundStatementBuilder();
+        BoundStatementBuilder b = insert.statement().boundStatementBuilder();
         b.setUuid(0, record.id());
         b.setInstant(1, record.lastModified());
-        int i = bindValues(b, 2, names, values, columns);
+        int i = bindValues(b, 2, insert.names(), values, columns);
         if (writeTime != null) {
             b.setLong(i, writeTime);
         }
@@ -168,7 +175,7 @@ public class CassandraWriter {
 
     /** Binds the column values, in {@code names} order, from {@code index} on; answers the next index. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int bindValues(BoundStatementBuilder b, int index, List<String> names, Map<String, Object> values,
+    private int bindValues(BoundStatementBuilder b, int index, List<String> names, Map<String, Object> values,
             Map<String, DataType> columns) {
         int i = index;
         for (String n : names) {
@@ -176,11 +183,24 @@ public class CassandraWriter {
             if (value == null) {
                 b.setToNull(i++);
             } else {
-                TypeCodec codec = CodecRegistry.DEFAULT.codecFor(columns.get(n), value);
-                b.set(i++, value, codec);
+                b.set(i++, value, (TypeCodec) codec(n, columns.get(n), value));
             }
         }
         return i;
+    }
+
+    /**
+     * The codec for a column's value: the one found for the column before when it takes this value's
+     * class (a column's values are converted to one Java type, so nearly always), else looked up.
+     */
+    private TypeCodec<?> codec(String column, DataType type, Object value) {
+        TypeCodec<?> known = codecs.get(column);
+        if (known != null && known.getCqlType().equals(type) && known.accepts(value)) {
+            return known;
+        }
+        TypeCodec<?> found = CodecRegistry.DEFAULT.codecFor(type, value);
+        codecs.put(column, found);
+        return found;
     }
 
     /** The lightweight transaction for one write: typed values, conditional on the compared copy. */

@@ -73,13 +73,13 @@ public final class CqlJsonValues {
         }
     }
 
+    /** Why a value is not of the JSON kind {@code type} takes, or null; the type is named only in a reason. */
     private static String kindMismatch(DataType type, Object v) {
-        String cql = type.asCql(false, true);
         switch (type.getProtocolCode()) {
             case ProtocolConstants.DataType.ASCII:
-                return v instanceof String s && s.chars().allMatch(c -> c < 128) ? null : "not an ASCII string for " + cql;
+                return v instanceof String s && s.chars().allMatch(c -> c < 128) ? null : "not an ASCII string for " + cql(type);
             case ProtocolConstants.DataType.VARCHAR:
-                return v instanceof String ? null : "not a string for " + cql;
+                return v instanceof String ? null : "not a string for " + cql(type);
             case ProtocolConstants.DataType.TINYINT:
             case ProtocolConstants.DataType.SMALLINT:
             case ProtocolConstants.DataType.INT:
@@ -87,27 +87,29 @@ public final class CqlJsonValues {
             case ProtocolConstants.DataType.COUNTER:
             case ProtocolConstants.DataType.VARINT:
             case ProtocolConstants.DataType.DECIMAL:
-                return v instanceof Number ? null : "not a number for " + cql;
+                return v instanceof Number ? null : "not a number for " + cql(type);
             case ProtocolConstants.DataType.FLOAT:
                 return v instanceof Number n && sameNumber(Float.toString(n.floatValue()), n) ? null
-                        : "'" + abbreviate(v) + "' does not keep its value as a " + cql;
+                        : "'" + abbreviate(v) + "' does not keep its value as a " + cql(type);
             case ProtocolConstants.DataType.DOUBLE:
-                return v instanceof Number n && sameNumber(Double.toString(n.doubleValue()), n) ? null
-                        : "'" + abbreviate(v) + "' does not keep its value as a " + cql;
+                // a finite double is its own double; any other number must come back the same
+                return v instanceof Double d && Double.isFinite(d)
+                        || v instanceof Number n && sameNumber(Double.toString(n.doubleValue()), n) ? null
+                        : "'" + abbreviate(v) + "' does not keep its value as a " + cql(type);
             case ProtocolConstants.DataType.BOOLEAN:
-                return v instanceof Boolean ? null : "not true or false for " + cql;
+                return v instanceof Boolean ? null : "not true or false for " + cql(type);
             case ProtocolConstants.DataType.TIMESTAMP:
-                return v instanceof String || v instanceof Number ? null : "not a date-time for " + cql;
+                return v instanceof String || v instanceof Number ? null : "not a date-time for " + cql(type);
             case ProtocolConstants.DataType.LIST:
                 return elements(((ListType) type).getElementType(), v, false);
             case ProtocolConstants.DataType.SET:
                 return elements(((SetType) type).getElementType(), v, true);
             case ProtocolConstants.DataType.MAP:
                 if (!(v instanceof Map<?, ?> m) || m.isEmpty()) {
-                    return "not a non-empty object for " + cql;
+                    return "not a non-empty object for " + cql(type);
                 }
                 for (Map.Entry<?, ?> e : m.entrySet()) {
-                    String reason = e.getValue() == null ? "null value of key " + e.getKey() + " in " + cql
+                    String reason = e.getValue() == null ? "null value of key " + e.getKey() + " in " + cql(type)
                             : misfit(((MapType) type).getValueType(), e.getValue());
                     if (reason != null) {
                         return reason;
@@ -117,12 +119,12 @@ public final class CqlJsonValues {
             case ProtocolConstants.DataType.UDT:
                 UserDefinedType udt = (UserDefinedType) type;
                 if (!(v instanceof Map<?, ?> fields)) {
-                    return "not an object for " + cql;
+                    return "not an object for " + cql(type);
                 }
                 for (Map.Entry<?, ?> e : fields.entrySet()) {
                     int i = udt.firstIndexOf(com.datastax.oss.driver.api.core.CqlIdentifier.fromInternal(
                             String.valueOf(e.getKey())));
-                    String reason = i < 0 ? "no field " + e.getKey() + " in " + cql
+                    String reason = i < 0 ? "no field " + e.getKey() + " in " + cql(type)
                             : misfit(udt.getFieldTypes().get(i), e.getValue());
                     if (reason != null) {
                         return reason;
@@ -130,17 +132,21 @@ public final class CqlJsonValues {
                 }
                 return null;
             case ProtocolConstants.DataType.TUPLE:
-                return v instanceof List ? null : "not an array for " + cql;
+                return v instanceof List ? null : "not an array for " + cql(type);
             default:
                 if (type instanceof VectorType vt) {
                     if (v instanceof Collection<?> l && l.size() != vt.getDimensions()) {
-                        return "not " + vt.getDimensions() + " elements for " + cql;
+                        return "not " + vt.getDimensions() + " elements for " + cql(type);
                     }
                     return elements(vt.getElementType(), v, false);
                 }
                 // date, time, uuid, timeuuid, inet, blob, duration: written as strings
-                return v instanceof String ? null : "not a string for " + cql;
+                return v instanceof String ? null : "not a string for " + cql(type);
         }
+    }
+
+    private static String cql(DataType type) {
+        return type.asCql(false, true);
     }
 
     private static String elements(DataType element, Object v, boolean distinct) {

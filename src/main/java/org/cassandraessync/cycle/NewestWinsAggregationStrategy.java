@@ -11,7 +11,8 @@ import org.cassandraessync.record.SyncRecord;
  * settled by the configured tie-breaker side. The exchange property {@link #IN_SYNC} tells whether
  * both stores already hold the winning version, in which case nothing needs to be written;
  * {@link #REPLACING} holds the losing copy (the one the winner will overwrite), or nothing when the
- * other store does not have the record. It also tells {@link DecisionsInFlight} which records
+ * other store does not have the record; {@link #FROM_CASSANDRA} whether the winner was read from
+ * Cassandra (so it goes to Elasticsearch). It also tells {@link DecisionsInFlight} which records
  * are waiting and which are decided, so that the cycle knows when every decision is through.
  */
 public class NewestWinsAggregationStrategy implements AggregationStrategy {
@@ -20,6 +21,12 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
     public static final String IN_SYNC = "syncInSync";
     /** Exchange property: the other store's copy that the winner replaces. */
     public static final String REPLACING = "syncReplacing";
+    /**
+     * Exchange property: true when the winner was read from Cassandra, false when from Elasticsearch.
+     * The route's {@code choice} reads it with {@code simple}; a {@code method} predicate would copy
+     * the exchange for every record.
+     */
+    public static final String FROM_CASSANDRA = "syncFromCassandra";
 
     private volatile Side tieBreaker = Side.CASSANDRA;
     private final DecisionsInFlight decisions = new DecisionsInFlight();
@@ -41,19 +48,17 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
     }
 
     /**
-     * The correlation key: the record's id. (The route's {@code correlationExpression} calls this
-     * bean method; {@code simple: ${body.id}} would resolve the method on each record instance
-     * anew, which cost more than the whole aggregation.)
+     * The correlation key: the record's id. The shipped route uses {@link RecordId} (no exchange
+     * copy per record); this method stays for templates that call it with {@code method}.
      */
     public java.util.UUID correlationKey(SyncRecord record) {
         return record.id();
     }
 
     /**
-     * True when the winner was read from Cassandra (so it goes to Elasticsearch). The route's
-     * {@code choice} calls this bean method: {@code simple: ${body.side} == 'CASSANDRA'} converted
-     * the text to the enum through Camel's type-converter registry for every record (8% of the
-     * daemon's CPU under load in a profile).
+     * True when the winner was read from Cassandra (so it goes to Elasticsearch). The shipped route
+     * reads {@link #FROM_CASSANDRA} instead; this method stays for templates that call it with
+     * {@code method}.
      */
     public boolean fromCassandra(SyncRecord winner) {
         return winner.side() == Side.CASSANDRA;
@@ -64,19 +69,23 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
         if (oldExchange == null) {
             decisions.opened();
             newExchange.setProperty(IN_SYNC, false);
+            newExchange.setProperty(FROM_CASSANDRA, fromCassandra(newExchange.getMessage().getBody(SyncRecord.class)));
             return newExchange;
         }
         SyncRecord a = oldExchange.getMessage().getBody(SyncRecord.class);
         SyncRecord b = newExchange.getMessage().getBody(SyncRecord.class);
         if (a.side() == b.side()) {
             // the same record read twice from one store (e.g. by overlapping pages): keep the newest
-            oldExchange.getMessage().setBody(newest(a, b));
+            SyncRecord newest = newest(a, b);
+            oldExchange.getMessage().setBody(newest);
+            oldExchange.setProperty(FROM_CASSANDRA, fromCassandra(newest));
             return oldExchange;
         }
         SyncRecord winner = newest(a, b);
         oldExchange.getMessage().setBody(winner);
         oldExchange.setProperty(REPLACING, winner == a ? b : a);
         oldExchange.setProperty(IN_SYNC, a.sameVersionAs(b));
+        oldExchange.setProperty(FROM_CASSANDRA, fromCassandra(winner));
         return oldExchange;
     }
 

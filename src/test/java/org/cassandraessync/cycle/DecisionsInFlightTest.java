@@ -34,7 +34,7 @@ class DecisionsInFlightTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:copies")
-                        .aggregate(method(newestWins, "correlationKey"), newestWins).completionSize(2)
+                        .aggregate(new RecordId(), newestWins).completionSize(2)
                         .aggregateController(decisions)
                         // an integrator's steps: a filter, a slow step, a transformation that can fail
                         .filter(simple("${body.fields[status]} == 'draft'")).stop().end()

@@ -30,7 +30,7 @@ class NewestWinsAggregationStrategyTest extends CamelTestSupport {
             public void configure() {
                 NewestWinsAggregationStrategy newestWins = new NewestWinsAggregationStrategy(Side.CASSANDRA);
                 from("direct:versions") // correlated as in routes/cassandra-es-sync.yaml
-                        .aggregate(method(newestWins, "correlationKey"), newestWins)
+                        .aggregate(new RecordId(), newestWins)
                         .completionSize(2)
                         .to("mock:winners");
             }
@@ -50,8 +50,13 @@ class NewestWinsAggregationStrategyTest extends CamelTestSupport {
         }
         template.sendBodyAndHeader("direct:versions", null, Exchange.AGGREGATION_COMPLETE_ALL_GROUPS, true);
         winners.assertIsSatisfied();
-        lastInSync = winners.getExchanges().get(0).getProperty(NewestWinsAggregationStrategy.IN_SYNC, Boolean.class);
-        return winners.getExchanges().get(0).getMessage().getBody(SyncRecord.class);
+        Exchange decided = winners.getExchanges().get(0);
+        lastInSync = decided.getProperty(NewestWinsAggregationStrategy.IN_SYNC, Boolean.class);
+        SyncRecord winner = decided.getMessage().getBody(SyncRecord.class);
+        // the route's choice sends the winner to the other store by this property
+        assertThat(decided.getProperty(NewestWinsAggregationStrategy.FROM_CASSANDRA, Boolean.class))
+                .isEqualTo(winner.side() == Side.CASSANDRA);
+        return winner;
     }
 
     private Boolean lastInSync;
