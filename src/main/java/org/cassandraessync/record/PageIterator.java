@@ -10,10 +10,14 @@ import java.util.concurrent.Executor;
 /**
  * Pages of a store's result, with read-ahead: while the caller processes one page, the next is
  * already being fetched on another thread, so reading the source overlaps deciding and writing.
- * At most two pages are held (the current one and the one being fetched); pages that come back
- * empty (every record in them rejected or filtered) are skipped. {@link #fetchNext} is never
- * called concurrently with itself. The read-ahead runs on the executor given by the owner (the
- * pair's pool from Camel's {@code ExecutorServiceManager}).
+ * A fetch starts as soon as a page is handed over or found waiting: Camel's splitter asks
+ * {@link #hasNext} right after {@link #next}, before it processes the page (to mark the last one),
+ * and a read-ahead started only by {@code next} was then always waited for before the page was
+ * processed. At most three pages are held: the one being processed, the one waiting for its turn
+ * and the one being fetched. Pages that come back empty (every record in them rejected or
+ * filtered) are skipped. {@link #fetchNext} is never called concurrently with itself. The
+ * read-ahead runs on the executor given by the owner (the pair's pool from Camel's
+ * {@code ExecutorServiceManager}).
  */
 public abstract class PageIterator<T> implements Iterator<List<T>> {
 
@@ -35,8 +39,11 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
             List<T> page = take();
             if (page == null) {
                 done = true;
-            } else if (!page.isEmpty()) {
-                next = page;
+            } else {
+                if (!page.isEmpty()) {
+                    next = page;
+                }
+                fetchAhead();
             }
         }
         return next != null;
@@ -49,8 +56,15 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
         }
         List<T> page = next;
         next = null;
-        ahead = CompletableFuture.supplyAsync(this::fetchNext, readAhead);
+        fetchAhead();
         return page;
+    }
+
+    /** Starts fetching the following page, unless that is under way or the result is exhausted. */
+    private void fetchAhead() {
+        if (ahead == null && !done) {
+            ahead = CompletableFuture.supplyAsync(this::fetchNext, readAhead);
+        }
     }
 
     private List<T> take() {
