@@ -1,7 +1,9 @@
 package org.cassandraessync.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,11 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.curator.test.TestingServer;
 import org.cassandraessync.bench.DaemonProcess;
 import org.cassandraessync.bench.DaemonProcess.Cycle;
+import org.cassandraessync.support.Http;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +84,58 @@ class FailoverIT {
                 assertThat(row.getString("cassandra")).isNotBlank();
                 assertThat(row.getString("instance")).startsWith("instance-");
             }
+        }
+    }
+
+    @Test
+    void two_instances_on_one_host_without_an_instance_id_are_told_apart() throws Exception {
+        try (TestStores stores = TestStores.fresh("ha_default_ids")) {
+            stores.createTable("name text");
+            stores.createIndex();
+            Path shared = stores.stateDir().resolveSibling(stores.keyspace() + "-shared").toAbsolutePath();
+            Map<String, String> properties = new LinkedHashMap<>(stores.sandbox().connectionProperties());
+            properties.putAll(stores.pairDeclaration("orders"));
+            properties.put("sync.period", "1s");
+            properties.put("sync.ha.cluster-service", "file");
+            properties.put("sync.state-dir", shared.toString());
+            // no sync.ha.instance-id: the README's example for one host leaves it to the default
+            Path runs = Path.of("target", "it-ha", "default-ids-" + stores.keyspace()).toAbsolutePath();
+            List<DaemonProcess> daemons = List.of(
+                    DaemonProcess.start(Path.of(System.getProperty("app.jar")), "256m", List.of(), properties,
+                            runs.resolve("a")),
+                    DaemonProcess.start(Path.of(System.getProperty("app.jar")), "256m", List.of(), properties,
+                            runs.resolve("b")));
+            try {
+                Pattern tag = Pattern.compile("(?m)^cassandra_es_sync_leader\\{[^}]*instance=\"([^\"]+)\"[^}]*\\} (\\S+)$");
+                Map<DaemonProcess, String> ids = new LinkedHashMap<>();
+                await("both instances publish their role").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                        .untilAsserted(() -> {
+                            for (DaemonProcess d : daemons) {
+                                Matcher m = tag.matcher(Http.get(d.management("/observe/metrics")).body());
+                                assertThat(m.find()).isTrue();
+                                ids.put(d, m.group(1));
+                            }
+                        });
+                assertThat(ids.values()).as("instance ids of two processes on one host").doesNotHaveDuplicates()
+                        .allMatch(id -> id.matches(".+-\\d+"), "host name and process id");
+                // the log line of the instance that leads names it with that id
+                await("one instance leads the pair").atMost(Duration.ofSeconds(90)).until(() -> daemons.stream()
+                        .anyMatch(d -> leads(d).isPresent()));
+                DaemonProcess leader = daemons.stream().filter(d -> leads(d).isPresent()).findFirst().orElseThrow();
+                assertThat(leads(leader)).contains(ids.get(leader));
+            } finally {
+                daemons.forEach(DaemonProcess::close);
+            }
+        }
+    }
+
+    /** The instance id in the "instance X leads it" line of the daemon's log, if it led the pair. */
+    private static java.util.Optional<String> leads(DaemonProcess daemon) {
+        try {
+            Matcher m = Pattern.compile("pair 'orders': instance (\\S+) leads it").matcher(Files.readString(daemon.log()));
+            return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
