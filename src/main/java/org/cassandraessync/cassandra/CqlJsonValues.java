@@ -68,7 +68,7 @@ public final class CqlJsonValues {
             String reason = kindMismatch(type, value);
             return reason == null ? new Fit(convert(type, value), null) : new Fit(null, reason);
         } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-            return new Fit(null, "'" + abbreviate(value) + "' is not a valid " + type.asCql(false, true)
+            return new Fit(null, "'" + abbreviate(value) + "' is not a valid " + cql(type)
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
     }
@@ -152,11 +152,11 @@ public final class CqlJsonValues {
     private static String elements(DataType element, Object v, boolean distinct) {
         // a list, or the set a value already read as a CQL set became
         if (!(v instanceof Collection<?> items) || items.isEmpty()) {
-            return "not a non-empty array for " + element.asCql(false, true) + " elements";
+            return "not a non-empty array for " + cql(element) + " elements";
         }
         java.util.Set<Object> seen = new java.util.HashSet<>();
         for (Object item : items) {
-            String reason = item == null ? "null element in an array of " + element.asCql(false, true)
+            String reason = item == null ? "null element in an array of " + cql(element)
                     : misfit(element, item);
             if (reason != null) {
                 return reason;
@@ -242,7 +242,7 @@ public final class CqlJsonValues {
         try {
             return convert(type, value);
         } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-            throw new IllegalArgumentException("'" + abbreviate(value) + "' is not a valid " + type.asCql(false, true)
+            throw new IllegalArgumentException("'" + abbreviate(value) + "' is not a valid " + cql(type)
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         }
     }
