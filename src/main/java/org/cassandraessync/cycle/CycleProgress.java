@@ -15,16 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How far a long cycle has come on each side: records read, of about how many (asked of the store
- * once the side has run a few seconds: Elasticsearch {@code _count}, Cassandra's size estimates),
- * the rate and the time left. A progress line every {@value #LINE_EVERY_SECONDS} s while a side
- * is read; short cycles log none and ask for no estimate.
+ * How far a long cycle has come on each side: records read, of about how many, the rate and the
+ * time left. A progress line every {@value #LINE_EVERY_SECONDS} s while a side is read. The total is
+ * asked of the store once, with the first line: a count over Cassandra's timestamp index reads the
+ * window a second time, so it is worth it only for a side that is read that long (a first
+ * reconciliation, a catch-up); the lines after the first show it. Short cycles log none and ask
+ * for no estimate.
  */
 public final class CycleProgress {
 
     private static final Logger LOG = LoggerFactory.getLogger(CycleProgress.class);
     static final int LINE_EVERY_SECONDS = 10;
-    private static final long ESTIMATE_AFTER_NANOS = Duration.ofSeconds(3).toNanos();
 
     /** The figures of one side of the running cycle. */
     public record Figures(long read, OptionalLong estimated, double perSecond, OptionalLong etaSeconds) {
@@ -109,17 +110,17 @@ public final class CycleProgress {
             return;
         }
         long now = nanoTime.getAsLong();
-        var ask = estimator;
-        if (p.estimate == null && ask != null && now - p.startNanos > ESTIMATE_AFTER_NANOS) {
-            try {
-                p.estimate = ask.apply(side, p.window);
-            } catch (RuntimeException e) {
-                p.estimate = CompletableFuture.failedFuture(e);
-            }
-        }
         if (now - p.lastLineNanos >= LINE_EVERY_SECONDS * 1_000_000_000L) {
             p.lastLineNanos = now;
             Figures f = p.figures(now);
+            var ask = estimator;
+            if (p.estimate == null && ask != null) {
+                try {
+                    p.estimate = ask.apply(side, p.window);
+                } catch (RuntimeException e) {
+                    p.estimate = CompletableFuture.failedFuture(e);
+                }
+            }
             LOG.info("{} progress {}: {} records read{}, {}/s{}", pair, direction(side), f.read(),
                     f.estimated().isPresent() ? " of about " + f.estimated().getAsLong() + " ("
                             + Math.min(100, 100 * f.read() / Math.max(1, f.estimated().getAsLong())) + "%)" : "",

@@ -49,12 +49,15 @@ public final class CycleWindows {
 
     /**
      * What the previous cycles read fresh (up to the checkpoint) and that is younger than the
-     * overlap at this cycle's start: it is read again by a later cycle, when it is that old. Null
-     * when the checkpoint is older than that (a long cycle, a pause): then the whole window is read.
+     * overlap at this cycle's start: it is read again by a later cycle, when it is that old. Empty
+     * (from the checkpoint to the checkpoint) when the checkpoint is older than that (a long cycle, a
+     * pause): the window is then read whole, but still in two ranges, so that the re-read before the
+     * checkpoint (the overlap, and the daemon's own writes of the cycle before) is read by version,
+     * not with content; under load that re-read is as large as the fresh changes.
      */
     private SyncWindow.Range notYetDue(Instant mark, Instant now) {
         Instant dueUpTo = now.minus(overlap);
-        return dueUpTo.isBefore(mark) ? new SyncWindow.Range(dueUpTo, mark) : null;
+        return new SyncWindow.Range(dueUpTo.isBefore(mark) ? dueUpTo : mark, mark);
     }
 
     public synchronized SyncWindow window(Side side) {

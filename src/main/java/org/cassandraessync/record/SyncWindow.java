@@ -41,7 +41,8 @@ public record SyncWindow(Instant after, Instant until, Range skipped) {
 
     /**
      * The slices to read, oldest first: the re-read ({@code after}, start of the skipped range] when
-     * there is one, then the open-ended rest.
+     * there is one, then the open-ended rest. A skipped range may be empty (it starts where it ends):
+     * it then only marks where the re-read ends and the fresh changes begin.
      */
     public List<Range> ranges() {
         if (skipped == null) {

@@ -23,8 +23,23 @@ class CycleWindowsTest {
         CycleWindows windows = new CycleWindows(OVERLAP);
         Instant mark = NOW.minusSeconds(60);
         windows.open(NOW, Map.of(Side.CASSANDRA, mark, Side.ELASTICSEARCH, mark), side -> false);
-        assertThat(windows.window(Side.CASSANDRA)).isEqualTo(new SyncWindow(mark.minus(OVERLAP), NOW));
+        assertThat(windows.window(Side.CASSANDRA).after()).isEqualTo(mark.minus(OVERLAP));
+        assertThat(windows.window(Side.CASSANDRA).until()).isEqualTo(NOW);
+        assertThat(windows.window(Side.CASSANDRA).covers(mark.minusSeconds(4))).isTrue();
+        assertThat(windows.window(Side.CASSANDRA).covers(mark.plusSeconds(30))).isTrue();
         assertThat(windows.watermarks()).containsEntry(Side.CASSANDRA, NOW).containsEntry(Side.ELASTICSEARCH, NOW);
+    }
+
+    @Test
+    void after_a_cycle_longer_than_the_overlap_the_re_read_before_the_checkpoint_is_still_its_own_range() {
+        CycleWindows windows = new CycleWindows(OVERLAP);
+        Instant mark = NOW.minusSeconds(16);
+        windows.open(NOW, Map.of(Side.CASSANDRA, mark, Side.ELASTICSEARCH, mark), side -> false);
+        // the overlap (and the daemon's own writes of the cycle before) is read by version; the rest with content
+        assertThat(windows.window(Side.CASSANDRA).ranges()).containsExactly(
+                new SyncWindow.Range(mark.minus(OVERLAP), mark), new SyncWindow.Range(mark, null));
+        assertThat(windows.window(Side.ELASTICSEARCH).ranges()).containsExactly(
+                new SyncWindow.Range(mark.minus(OVERLAP), mark), new SyncWindow.Range(mark, null));
     }
 
     @Test
