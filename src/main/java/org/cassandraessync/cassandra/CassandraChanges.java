@@ -21,7 +21,8 @@ import org.cassandraessync.record.SyncRecord;
  * query on the storage-attached index of the timestamp column ({@code WHERE last_modified > ?}),
  * so the cost follows the number of changes, not the size of the table. The first cycle (no
  * checkpoint), or a table without that index (e.g. Cassandra 4), reads the whole table instead,
- * still page by page. The driver pages the result itself; only one page is held at a time.
+ * still page by page. A window is read as {@value #WINDOW_SLICES} token ranges side by side
+ * ({@link SlicedRows}), each paged by the driver; at most one page per range is held.
  * A window is read in up to two ranges ({@link SyncWindow#ranges}): the fresh changes select whole
  * rows; the re-read of versions now as old as the overlap selects only the id, timestamp and write
  * time, so that rows whose version is already in sync (see {@link KnownVersions}) cost no more, and
@@ -32,6 +33,12 @@ import org.cassandraessync.record.SyncRecord;
  * (LIMIT_n); neither pages.
  */
 public class CassandraChanges {
+
+    /**
+     * Token ranges of a window read side by side (see {@link SlicedRows}): a query over the index
+     * is served one token range and one row after the other, by one of the node's read threads.
+     */
+    static final int WINDOW_SLICES = 4;
 
     private final CqlSession session;
     private final CassandraTable table;
@@ -67,25 +74,31 @@ public class CassandraChanges {
         }
         Iterator<SyncWindow.Range> ranges = window.ranges().iterator();
         return new PageIterator<>(readAhead) {
-            private Iterator<Row> rows;
+            private SlicedRows rows;
             /** Whether the query selects whole rows (the fresh range) or only what tells a version. */
             private boolean wholeRows;
 
             @Override
             protected List<SyncRecord> fetchNext() {
-                while (rows == null || !rows.hasNext()) {
-                    if (!ranges.hasNext()) {
-                        return null;
+                List<Row> batch = List.of();
+                while (batch.isEmpty()) {
+                    if (rows == null) {
+                        if (!ranges.hasNext()) {
+                            return null;
+                        }
+                        SyncWindow.Range range = ranges.next();
+                        boolean whole = range.isOpenEnded();
+                        wholeRows = whole;
+                        rows = new SlicedRows(session, WINDOW_SLICES, (from, to) -> rangeQuery(range, whole, from, to));
                     }
-                    SyncWindow.Range range = ranges.next();
-                    wholeRows = range.isOpenEnded();
-                    rows = session.execute(rangeQuery(range, wholeRows)).iterator();
+                    batch = rows.next(batchSize);
+                    if (batch.isEmpty()) {
+                        rows = null;
+                    }
                 }
-                List<UUID> changed = new ArrayList<>(batchSize);
-                List<SyncRecord> page = new ArrayList<>(batchSize);
-                int n = 0;
-                for (; n < batchSize && rows.hasNext(); n++) {
-                    Row row = rows.next();
+                List<UUID> changed = new ArrayList<>(batch.size());
+                List<SyncRecord> page = new ArrayList<>(batch.size());
+                for (Row row : batch) {
                     if (nextCycles(row, window) || alreadySynced(row, known)) {
                         continue;
                     }
@@ -98,24 +111,27 @@ public class CassandraChanges {
                         }
                     }
                 }
-                known.fetched(Side.CASSANDRA, wholeRows ? n : changed.size());
+                known.fetched(Side.CASSANDRA, wholeRows ? batch.size() : changed.size());
                 return wholeRows ? page : contents.read(changed);
             }
         };
     }
 
     /**
-     * One range of the window over the timestamp index. The fresh (open-ended) range is mostly
-     * new versions: whole rows, in one read. A re-read range is mostly versions already in sync:
-     * only what tells a version (id, timestamp, write time), the content of the others read by id.
+     * One range of the window over the timestamp index, within the token range (from, to]. The
+     * fresh (open-ended) range is mostly new versions: whole rows, in one read. A re-read range is
+     * mostly versions already in sync: only what tells a version (id, timestamp, write time), the
+     * content of the others read by id.
      */
-    private SimpleStatement rangeQuery(SyncWindow.Range range, boolean wholeRows) {
+    private SimpleStatement rangeQuery(SyncWindow.Range range, boolean wholeRows, long from, long to) {
         String ts = CassandraTable.quoted(timestampColumn);
+        String token = "token(" + CassandraTable.quoted(idColumn) + ")";
         String select = wholeRows ? table.selectList() : CassandraTable.quoted(idColumn) + ", " + ts + ", writetime("
                 + ts + ") AS " + CassandraTable.WRITE_TIME;
-        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + " WHERE " + ts + " > ?"
-                + (range.isOpenEnded() ? "" : " AND " + ts + " <= ?");
-        List<Object> bounds = range.isOpenEnded() ? List.of(range.after()) : List.of(range.after(), range.upTo());
+        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + " WHERE " + token + " > ? AND " + token
+                + " <= ? AND " + ts + " > ?" + (range.isOpenEnded() ? "" : " AND " + ts + " <= ?");
+        List<Object> bounds = range.isOpenEnded() ? List.of(from, to, range.after())
+                : List.of(from, to, range.after(), range.upTo());
         return SimpleStatement.newInstance(cql).setPositionalValues(bounds).setPageSize(batchSize)
                 .setTimeout(Duration.ofSeconds(30));
     }
@@ -138,13 +154,9 @@ public class CassandraChanges {
         String token = "token(" + CassandraTable.quoted(idColumn) + ")";
         String cql = "SELECT " + table.selectList() + " FROM " + table.qualifiedName() + " WHERE " + token + " > ? AND "
                 + token + " <= ?";
-        // Murmur3 tokens span (Long.MIN_VALUE, Long.MAX_VALUE]; the ranges split 2^64 into equal steps
-        long step = Long.divideUnsigned(-1L, slices);
         List<Iterator<List<SyncRecord>>> ranges = new ArrayList<>(slices);
-        for (int i = 0; i < slices; i++) {
-            long from = Long.MIN_VALUE + i * step;
-            long to = i == slices - 1 ? Long.MAX_VALUE : Long.MIN_VALUE + (i + 1) * step;
-            ranges.add(scan(SimpleStatement.newInstance(cql, from, to), everything, known));
+        for (long[] bounds : SlicedRows.ring(slices)) {
+            ranges.add(scan(SimpleStatement.newInstance(cql, bounds[0], bounds[1]), everything, known));
         }
         return ranges;
     }

@@ -247,15 +247,31 @@ public final class TestStores implements AutoCloseable {
         ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper("id", "last_modified",
                 layout.canonicalForm(table), deadLetters, settings.maxClockSkew(), clock);
         Map<Side, Map<UUID, SyncRecord>> result = new java.util.EnumMap<>(Side.class);
-        result.put(Side.CASSANDRA, collect(new CassandraChanges(cassandra(), table, cassandraMapper,
-                new org.cassandraessync.cassandra.CassandraLookup(cassandra(), table, cassandraMapper, "id"), sameThread,
-                "id", "last_modified", 1000, settings.maxClockSkew()).pages(fullWindow, none)));
+        result.put(Side.CASSANDRA, collect(cassandraChanges(table, cassandraMapper, 1000).pages(fullWindow, none)));
         refresh();
         result.put(Side.ELASTICSEARCH, collect(new ElasticsearchChanges(elasticsearch(),
                 new org.cassandraessync.elasticsearch.ElasticsearchLookup(elasticsearch(), elasticsearchMapper, index),
                 elasticsearchMapper,
                 sameThread, index, "last_modified", 1000, settings.maxClockSkew()).pages(fullWindow, none)));
         return result;
+    }
+
+    /** The daemon's reader of this test's table, in pages of {@code batchSize} (read-ahead on the caller's thread). */
+    public CassandraChanges cassandraChanges(int batchSize) {
+        java.nio.file.Path scratch = stateDir().resolveSibling(keyspace + "-reader");
+        com.fasterxml.jackson.databind.ObjectMapper json = org.cassandraessync.record.Json.newMapper();
+        CassandraTable table = new CassandraTable(cassandra(), keyspace, this.table, "last_modified");
+        org.cassandraessync.cassandra.RowLayout layout = new org.cassandraessync.cassandra.RowLayout(
+                new org.cassandraessync.elasticsearch.IndexMapping(elasticsearch(), index)::isStructured, json);
+        return cassandraChanges(table, new CassandraRecordMapper("id", "last_modified", layout,
+                new DeadLetters(scratch, "reader", json), settings().maxClockSkew(), java.time.Clock.systemUTC()),
+                batchSize);
+    }
+
+    private CassandraChanges cassandraChanges(CassandraTable table, CassandraRecordMapper mapper, int batchSize) {
+        return new CassandraChanges(cassandra(), table, mapper,
+                new org.cassandraessync.cassandra.CassandraLookup(cassandra(), table, mapper, "id"), Runnable::run,
+                "id", "last_modified", batchSize, settings().maxClockSkew());
     }
 
     private static Map<UUID, SyncRecord> collect(java.util.Iterator<java.util.List<SyncRecord>> pages) {
