@@ -125,15 +125,20 @@ public class CassandraChanges {
      */
     private SimpleStatement rangeQuery(SyncWindow.Range range, boolean wholeRows, long from, long to) {
         String ts = CassandraTable.quoted(timestampColumn);
-        String token = "token(" + CassandraTable.quoted(idColumn) + ")";
         String select = wholeRows ? table.selectList() : CassandraTable.quoted(idColumn) + ", " + ts + ", writetime("
                 + ts + ") AS " + CassandraTable.WRITE_TIME;
-        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + " WHERE " + token + " > ? AND " + token
-                + " <= ? AND " + ts + " > ?" + (range.isOpenEnded() ? "" : " AND " + ts + " <= ?");
+        String cql = "SELECT " + select + " FROM " + table.qualifiedName() + " WHERE " + inTokenRange() + " AND " + ts
+                + " > ?" + (range.isOpenEnded() ? "" : " AND " + ts + " <= ?");
         List<Object> bounds = range.isOpenEnded() ? List.of(from, to, range.after())
                 : List.of(from, to, range.after(), range.upTo());
         return SimpleStatement.newInstance(cql).setPositionalValues(bounds).setPageSize(batchSize)
                 .setTimeout(Duration.ofSeconds(30));
+    }
+
+    /** The condition of a token range (from, to], bound as its first two values. */
+    private String inTokenRange() {
+        String token = "token(" + CassandraTable.quoted(idColumn) + ")";
+        return token + " > ? AND " + token + " <= ?";
     }
 
     /**
@@ -151,9 +156,7 @@ public class CassandraChanges {
      */
     public List<Iterator<List<SyncRecord>>> slices(int slices, KnownVersions known) {
         SyncWindow everything = new SyncWindow(null, java.time.Instant.now());
-        String token = "token(" + CassandraTable.quoted(idColumn) + ")";
-        String cql = "SELECT " + table.selectList() + " FROM " + table.qualifiedName() + " WHERE " + token + " > ? AND "
-                + token + " <= ?";
+        String cql = "SELECT " + table.selectList() + " FROM " + table.qualifiedName() + " WHERE " + inTokenRange();
         List<Iterator<List<SyncRecord>>> ranges = new ArrayList<>(slices);
         for (long[] bounds : SlicedRows.ring(slices)) {
             ranges.add(scan(SimpleStatement.newInstance(cql, bounds[0], bounds[1]), everything, known));

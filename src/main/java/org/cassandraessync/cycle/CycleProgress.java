@@ -1,6 +1,5 @@
 package org.cassandraessync.cycle;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.OptionalLong;
