@@ -31,8 +31,7 @@ class BadInputIT {
 
     private static UUID goodCassandraRow(TestStores stores) {
         UUID id = UUID.randomUUID();
-        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                id, NOW, "good");
+        stores.insertInto("name").row(id, NOW, "good");
         return id;
     }
 
@@ -90,8 +89,7 @@ class BadInputIT {
         try (TestStores stores = stores("future")) {
             UUID good = goodCassandraRow(stores);
             UUID bad = UUID.randomUUID();
-            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                    bad, NOW.plus(1, ChronoUnit.DAYS), "from a broken clock");
+            stores.insertInto("name").row(bad, NOW.plus(1, ChronoUnit.DAYS), "from a broken clock");
 
             CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
 
@@ -145,8 +143,7 @@ class BadInputIT {
             stores.putMapping("{\"properties\": {\"code\": {\"type\": \"long\"}}}");
             UUID good = goodCassandraRow(stores);
             UUID bad = UUID.randomUUID();
-            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, code) VALUES (?, ?, ?)",
-                    bad, NOW, "not-a-number");
+            stores.insertInto("code").row(bad, NOW, "not-a-number");
 
             CycleSummary cycle = RunningDaemon.runOneCycle(stores.daemonProperties());
 

@@ -28,9 +28,8 @@ class CassandraToElasticsearchIT {
             try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
                 UUID id = UUID.randomUUID();
                 Instant lastModified = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                stores.cql("INSERT INTO " + stores.qualifiedTable()
-                                + " (id, last_modified, name, quantity, price, tags, active) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        id, lastModified, "Ünïcode widget", 7, new BigDecimal("12.50"), Set.of("a", "b"), true);
+                stores.insertInto("name", "quantity", "price", "tags", "active")
+                        .row(id, lastModified, "Ünïcode widget", 7, new BigDecimal("12.50"), Set.of("a", "b"), true);
 
                 Map<String, Object> doc = await("document " + id + " in Elasticsearch").ignoreExceptions()
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
@@ -59,8 +58,8 @@ class CassandraToElasticsearchIT {
             for (int i = 0; i < 50; i++) {
                 UUID id = UUID.randomUUID();
                 ids.add(id);
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                        id, Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS), "waiting " + i);
+                stores.insertInto("name")
+                        .row(id, Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS), "waiting " + i);
             }
             CycleSummary first = RunningDaemon.runOneCycle(stores.daemonProperties());
             assertThat(first.cycle()).isEqualTo(1);

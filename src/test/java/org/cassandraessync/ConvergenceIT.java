@@ -26,8 +26,7 @@ class ConvergenceIT {
     private static final Instant T0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
 
     private static void insertCassandra(TestStores stores, UUID id, Instant lastModified, String name) {
-        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                id, lastModified, name);
+        stores.insertInto("name").row(id, lastModified, name);
     }
 
     private static void indexElasticsearch(TestStores stores, UUID id, Instant lastModified, String name) {

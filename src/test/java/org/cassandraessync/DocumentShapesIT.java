@@ -157,8 +157,8 @@ class DocumentShapesIT {
             stores.createTable("\"productName\" text", "\"Unit Price\" decimal", "\"x-y\" int", "\"Tags\" list<text>");
             stores.createIndex();
             UUID id = UUID.randomUUID();
-            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, \"productName\", \"Unit Price\","
-                    + " \"x-y\", \"Tags\") VALUES (?, ?, 'Lamp', 19.90, 7, ['a', 'b'])", id, NOW);
+            stores.insertInto("\"productName\"", "\"Unit Price\"", "\"x-y\"", "\"Tags\"")
+                    .row(id, NOW, "Lamp", new BigDecimal("19.90"), 7, List.of("a", "b"));
 
             RunningDaemon.runOneCycle(stores.daemonProperties());
 

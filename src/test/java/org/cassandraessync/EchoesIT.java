@@ -37,8 +37,8 @@ class EchoesIT {
             for (int i = 0; i < TICKS * PER_TICK; i++) {
                 UUID id = UUID.randomUUID();
                 preloaded.add(id);
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name, qty) VALUES (?, ?, ?, ?)",
-                        id, Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS), "preloaded", i);
+                stores.insertInto("name", "qty")
+                        .row(id, Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS), "preloaded", i);
             }
             try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
                 await("the preloaded rows in Elasticsearch").atMost(Duration.ofSeconds(60)).ignoreExceptions()
@@ -56,8 +56,7 @@ class EchoesIT {
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                     for (int i = 0; i < PER_TICK; i++) {
                         UUID id = i % 2 == 0 ? UUID.randomUUID() : preloaded.get(tick * PER_TICK + i);
-                        stores.cql("INSERT INTO " + stores.qualifiedTable()
-                                + " (id, last_modified, name, qty) VALUES (?, ?, ?, ?)", id, now, "cassandra " + tick, i);
+                        stores.insertInto("name", "qty").row(id, now, "cassandra " + tick, i);
                         stores.index(UUID.randomUUID(), Map.of("last_modified", now.toString(),
                                 "name", "elasticsearch " + tick, "qty", i));
                         changes += 2;

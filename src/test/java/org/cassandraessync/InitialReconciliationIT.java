@@ -13,12 +13,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import co.elastic.clients.elasticsearch.core.BulkRequest;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.RunningDaemon;
+import org.cassandraessync.support.CassandraInsert;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +38,7 @@ class InitialReconciliationIT {
                 shared.add(UUID.randomUUID());
             }
             // shared ids: even ones newer in Cassandra, odd ones newer in Elasticsearch
-            PreparedStatement insert = stores.cassandra().prepare("INSERT INTO " + stores.qualifiedTable()
-                    + " (id, last_modified, name, n) VALUES (?, ?, ?, ?)");
+            CassandraInsert insert = stores.insertInto("name", "n");
             List<CompletableFuture<?>> writes = new ArrayList<>();
             BulkRequest.Builder bulk = new BulkRequest.Builder();
             int inBulk = 0;
@@ -48,7 +47,7 @@ class InitialReconciliationIT {
                 UUID e = i < SHARED ? shared.get(i) : UUID.randomUUID();
                 Instant cTime = i < SHARED && i % 2 == 1 ? T0 : T0.plusSeconds(1);
                 Instant eTime = i < SHARED && i % 2 == 0 ? T0 : T0.plusSeconds(1);
-                writes.add(stores.cassandra().executeAsync(insert.bind(c, cTime, "c" + i, i)).toCompletableFuture());
+                writes.add(insert.rowAsync(c, cTime, "c" + i, i));
                 Map<String, Object> doc = Map.of("last_modified", Timestamps.format(eTime), "name", "e" + i, "n", i);
                 bulk.operations(o -> o.index(x -> x.index(stores.index()).id(e.toString()).document(doc)));
                 if (++inBulk == 1000) {

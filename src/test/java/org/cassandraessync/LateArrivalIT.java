@@ -24,8 +24,7 @@ class LateArrivalIT {
 
                 // a writer whose clock runs 2 s behind (or a write that became visible late)
                 UUID id = UUID.randomUUID();
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                        id, late, "late");
+                stores.insertInto("name").row(id, late, "late");
 
                 // the same on the other store: read again once it is as old as the overlap (5 s)
                 UUID lateDocument = UUID.randomUUID();

@@ -80,8 +80,7 @@ class ObservabilityIT {
             for (int i = 0; i < 25; i++) {
                 UUID id = UUID.randomUUID();
                 inCassandra.add(id);
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                        id, changed, "c" + i);
+                stores.insertInto("name").row(id, changed, "c" + i);
             }
             List<UUID> inElasticsearch = new ArrayList<>();
             for (int i = 0; i < 15; i++) {

@@ -42,8 +42,7 @@ class OutageIT {
             stores.createTable("name text");
             UUID id = UUID.randomUUID();
             outage("elasticsearch", stores,
-                    () -> stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name)"
-                            + " VALUES (?, ?, ?)", id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "during"),
+                    () -> stores.insertInto("name").row(id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "during"),
                     () -> stores.document(id).isPresent());
         }
     }

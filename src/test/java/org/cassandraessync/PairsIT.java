@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.RunningDaemon;
+import org.cassandraessync.support.CassandraInsert;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class PairsIT {
 
     private static UUID insert(TestStores stores, String name, Instant at) {
         UUID id = UUID.randomUUID();
-        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)", id, at,
+        stores.insertInto("name").row(id, at,
                 name);
         return id;
     }
@@ -144,11 +145,10 @@ class PairsIT {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             UUID published = UUID.randomUUID();
             UUID draft = UUID.randomUUID();
-            String insert = "INSERT INTO " + stores.qualifiedTable()
-                    + " (id, last_modified, name, status, email) VALUES (?, ?, ?, ?, ?)";
+            CassandraInsert insert = stores.insertInto("name", "status", "email");
             try (RunningDaemon daemon = RunningDaemon.start(properties)) {
-                stores.cql(insert, published, now, "lamp", "published", "ada@example.com");
-                stores.cql(insert, draft, now, "chair", "draft", "bob@example.com");
+                insert.row(published, now, "lamp", "published", "ada@example.com");
+                insert.row(draft, now, "chair", "draft", "bob@example.com");
                 UUID fromElasticsearch = indexDocument(stores, "table", now);
 
                 Map<String, Object> doc = await("the published record in Elasticsearch").ignoreExceptions()

@@ -44,8 +44,7 @@ class PoisonPillIT {
             for (int i = 0; i < GOOD; i++) {
                 UUID id = UUID.randomUUID();
                 goodRows.add(id);
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name, quantity, dimensions)"
-                        + " VALUES (?, ?, ?, ?, ?)", id, NOW, "row " + i, i, "{\"w\":" + i + "}");
+                stores.insertInto("name", "quantity", "dimensions").row(id, NOW, "row " + i, i, "{\"w\":" + i + "}");
             }
             Map<UUID, Map<String, Object>> goodDocs = new LinkedHashMap<>();
             for (int i = 0; i < GOOD; i++) {
@@ -134,8 +133,7 @@ class PoisonPillIT {
 
     private static UUID insertRow(TestStores stores, Instant lastModified, String column, Object value) {
         UUID id = UUID.randomUUID();
-        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, " + column + ") VALUES (?, ?, ?)",
-                id, lastModified, value);
+        stores.insertInto(column).row(id, lastModified, value);
         return id;
     }
 

@@ -38,8 +38,7 @@ class RaceIT {
                     Side.ELASTICSEARCH, SyncRecord.Stamp.elasticsearch(read.seqNo(), read.primaryTerm()));
             SyncRecord winner = new SyncRecord(id, T0.plusSeconds(1), Map.of("name", "v2 in cassandra"),
                     Side.CASSANDRA);
-            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                    id, winner.lastModified(), "v2 in cassandra");
+            stores.insertInto("name").row(id, winner.lastModified(), "v2 in cassandra");
 
             Map<String, String> properties = new java.util.HashMap<>(stores.daemonProperties());
             properties.put("sync.period", "1h");
@@ -71,8 +70,7 @@ class RaceIT {
             stores.createTable("name text");
             stores.createIndex();
             UUID id = UUID.randomUUID();
-            String insert = "INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)";
-            stores.cql(insert, id, T0, "v1 in cassandra");
+            stores.insertInto("name").row(id, T0, "v1 in cassandra");
             long writeTime = stores.cassandra().execute("SELECT writetime(name) FROM " + stores.qualifiedTable()
                     + " WHERE id = ?", id).one().getLong(0);
             SyncRecord targetAsRead = new SyncRecord(id, T0, Map.of("name", "v1 in cassandra"), Side.CASSANDRA,
@@ -85,7 +83,7 @@ class RaceIT {
             try (RunningDaemon daemon = RunningDaemon.start(properties)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> daemon.lastCycle() != null);
                 // the writer, between the sync's read and its write (its write time is later)
-                stores.cql(insert, id, T0.plusSeconds(2), "v3 in cassandra");
+                stores.insertInto("name").row(id, T0.plusSeconds(2), "v3 in cassandra");
 
                 SyncPair cycle = daemon.cycle();
                 cycle.begin();
@@ -105,8 +103,7 @@ class RaceIT {
             stores.createIndex();
             UUID id = UUID.randomUUID();
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                    id, now.minusSeconds(60), "v1 in cassandra");
+            stores.insertInto("name").row(id, now.minusSeconds(60), "v1 in cassandra");
             long writeTime = stores.cassandra().execute("SELECT writetime(name) FROM " + stores.qualifiedTable()
                     + " WHERE id = ?", id).one().getLong(0);
             SyncRecord targetAsRead = new SyncRecord(id, now.minusSeconds(60), Map.of("name", "v1 in cassandra"),

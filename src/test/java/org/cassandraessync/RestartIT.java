@@ -10,10 +10,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import org.cassandraessync.support.PackagedJar;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,21 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RestartIT {
 
     private static final int ROWS = 5_000;
-    private static final Path JAR = Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar"));
 
     @TempDir
     Path workDir;
 
-    private Process startDaemon(TestStores stores, String log) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m"));
-        stores.daemonProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-Dsync.state-dir=" + workDir.resolve("state"));
-        command.add("-Dsync.batch-size=50");
-        command.add("-Dcamel.management.port=" + org.cassandraessync.support.RunningDaemon.freePort());
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(log).toFile()).start();
+    private Process startDaemon(TestStores stores, String log) {
+        return PackagedJar.in(workDir).properties(stores.daemonProperties())
+                .property("sync.state-dir", workDir.resolve("state").toString()).property("sync.batch-size", "50")
+                .log(workDir.resolve(log)).start();
     }
 
     private static long documents(TestStores stores) throws Exception {
@@ -50,21 +42,15 @@ class RestartIT {
         try (TestStores stores = TestStores.fresh("restart")) {
             stores.createTable("name text");
             stores.createIndex();
-            PreparedStatement insert = stores.cassandra().prepare("INSERT INTO " + stores.qualifiedTable()
-                    + " (id, last_modified, name) VALUES (?, ?, ?)");
             List<UUID> ids = new ArrayList<>();
-            List<CompletableFuture<?>> writes = new ArrayList<>();
+            List<Object[]> rows = new ArrayList<>();
             Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             for (int i = 0; i < ROWS; i++) {
                 UUID id = UUID.randomUUID();
                 ids.add(id);
-                writes.add(stores.cassandra().executeAsync(insert.bind(id, t, "v1")).toCompletableFuture());
-                if (writes.size() == 256) {
-                    writes.forEach(CompletableFuture::join);
-                    writes.clear();
-                }
+                rows.add(new Object[] {id, t, "v1"});
             }
-            writes.forEach(CompletableFuture::join);
+            stores.insertInto("name").rows(rows);
 
             Process first = startDaemon(stores, "first.log");
             await("the first cycle under way").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
@@ -75,9 +61,11 @@ class RestartIT {
 
             // while the daemon is down, some records change again in Cassandra
             Instant later = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            List<Object[]> changed = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                stores.cassandra().execute(insert.bind(ids.get(i), later, "v2"));
+                changed.add(new Object[] {ids.get(i), later, "v2"});
             }
+            stores.insertInto("name").rows(changed);
 
             Process second = startDaemon(stores, "second.log");
             try {

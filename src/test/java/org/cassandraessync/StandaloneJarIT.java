@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.cassandraessync.support.Http;
+import org.cassandraessync.support.PackagedJar;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneJarIT {
 
-    private static final Path JAR = Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar"));
-
     @TempDir
     Path workDir;
 
@@ -34,22 +33,14 @@ class StandaloneJarIT {
     void jar_syncs_already_running_stores_configured_by_system_properties_and_environment() throws Exception {
         try (TestStores stores = TestStores.fresh("jar")) {
             stores.createTable("name text");
-            List<String> command = java();
-            stores.daemonProperties().forEach((k, v) -> {
-                if (!k.equals("sync.elasticsearch.index")) {
-                    command.add("-D" + k + "=" + v);
-                }
-            });
-            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("daemon.log").toFile());
-            // Camel's environment form of sync.elasticsearch.index
-            pb.environment().put("SYNC_ELASTICSEARCH_INDEX", stores.index());
-            Process daemon = pb.start();
+            PackagedJar jar = PackagedJar.in(workDir).properties(stores.daemonProperties())
+                    .withoutProperty("sync.elasticsearch.index")
+                    // Camel's environment form of sync.elasticsearch.index
+                    .environment("SYNC_ELASTICSEARCH_INDEX", stores.index());
+            Process daemon = jar.start();
             try {
                 UUID id = UUID.randomUUID();
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                        id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "from the jar");
+                stores.insertInto("name").row(id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "from the jar");
                 await("document " + id + " in Elasticsearch index " + stores.index()).ignoreExceptions()
                         .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                         .failFast("daemon exited: " + log(), () -> !daemon.isAlive())
@@ -78,16 +69,11 @@ class StandaloneJarIT {
                         .append(key).append("index=").append(pair.index()).append('\n');
             }
             Files.writeString(workDir.resolve("application.properties"), file);
-            List<String> command = java();
-            orders.sandbox().connectionProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-            Process daemon = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("daemon.log").toFile()).start();
+            Process daemon = PackagedJar.in(workDir).properties(orders.sandbox().connectionProperties()).start();
             try {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                 UUID order = UUID.randomUUID();
-                orders.cql("INSERT INTO " + orders.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                        order, now, "order");
+                orders.insertInto("name").row(order, now, "order");
                 UUID invoice = UUID.randomUUID();
                 invoices.index(invoice, java.util.Map.of("last_modified",
                         org.cassandraessync.record.Timestamps.format(now), "name", "invoice"));
@@ -108,13 +94,9 @@ class StandaloneJarIT {
 
     @Test
     void invalid_setting_fails_startup_with_a_message_naming_the_key() throws Exception {
-        List<String> command = java();
-        command.addAll(List.of("-Dsync.period=soon", "-Dsync.cassandra.contact-points=nowhere", "-jar",
-                JAR.toAbsolutePath().toString()));
-        Process daemon = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("daemon.log").toFile()).start();
-        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("daemon exits").isTrue();
-        assertThat(daemon.exitValue()).isEqualTo(1);
+        int exit = PackagedJar.in(workDir).property("sync.period", "soon")
+                .property("sync.cassandra.contact-points", "nowhere").runToEnd(Duration.ofSeconds(60));
+        assertThat(exit).isEqualTo(1);
         assertThat(log())
                 .contains("sync.period = 'soon'")
                 .contains("sync.cassandra.contact-points = 'nowhere'")
@@ -127,31 +109,25 @@ class StandaloneJarIT {
         String elasticsearchSecret = "el4s-" + UUID.randomUUID();
         try (TestStores stores = TestStores.fresh("jar_secrets")) {
             stores.createTable("name text");
-            int port = org.cassandraessync.support.RunningDaemon.freePort();
-            List<String> command = java();
-            stores.daemonProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-            // the sandbox does not ask for credentials: the driver and the client send them anyway
-            command.addAll(List.of("-Dsync.cassandra.username=sync", "-Dsync.cassandra.password=" + cassandraSecret,
-                    "-Dsync.elasticsearch.username=sync", "-Dsync.elasticsearch.password=" + elasticsearchSecret,
-                    "-Dcamel.management.port=" + port, "-jar", JAR.toAbsolutePath().toString()));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("daemon.log").toFile());
-            pb.environment().put("SYNC_LOG_LEVEL", "DEBUG");
-            Process daemon = pb.start();
+            PackagedJar jar = PackagedJar.in(workDir).properties(stores.daemonProperties())
+                    // the sandbox does not ask for credentials: the driver and the client send them anyway
+                    .property("sync.cassandra.username", "sync").property("sync.cassandra.password", cassandraSecret)
+                    .property("sync.elasticsearch.username", "sync")
+                    .property("sync.elasticsearch.password", elasticsearchSecret)
+                    .environment("SYNC_LOG_LEVEL", "DEBUG");
+            Process daemon = jar.start();
             String endpoints;
             try {
                 UUID id = UUID.randomUUID();
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                        id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "with credentials");
+                stores.insertInto("name").row(id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "with credentials");
                 await("synced with credentials set").ignoreExceptions().atMost(Duration.ofSeconds(60))
                         .failFast("daemon exited: " + log(), () -> !daemon.isAlive())
                         .until(() -> stores.document(id).isPresent());
                 await("a cycle that changed nothing, logged at DEBUG (SYNC_LOG_LEVEL)").atMost(Duration.ofSeconds(30))
                         .until(() -> log().lines().anyMatch(l -> l.contains(" DEBUG ") && l.contains("default cycle")
                                 && l.contains("written 0 | elasticsearch→cassandra read 0 written 0")));
-                endpoints = org.cassandraessync.support.Http.get(java.net.URI.create("http://127.0.0.1:" + port
-                        + "/observe/health")).body() + org.cassandraessync.support.Http.get(java.net.URI.create(
-                                "http://127.0.0.1:" + port + "/observe/metrics")).body();
+                endpoints = Http.get(jar.management("/observe/health")).body()
+                        + Http.get(jar.management("/observe/metrics")).body();
             } finally {
                 daemon.destroy();
                 assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("daemon stops on SIGTERM").isTrue();
@@ -160,13 +136,9 @@ class StandaloneJarIT {
             assertThat(log() + endpoints).doesNotContain(cassandraSecret).doesNotContain(elasticsearchSecret);
 
             // a configuration error that involves a password names the key, never the value
-            List<String> bad = java();
-            bad.addAll(List.of("-Dsync.period=abc", "-Dsync.elasticsearch.password=" + elasticsearchSecret, "-jar",
-                    JAR.toAbsolutePath().toString()));
-            Process refused = new ProcessBuilder(bad).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("daemon.log").toFile()).start();
-            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(refused.exitValue()).isEqualTo(1);
+            int refused = PackagedJar.in(workDir).property("sync.period", "abc")
+                    .property("sync.elasticsearch.password", elasticsearchSecret).runToEnd(Duration.ofSeconds(60));
+            assertThat(refused).isEqualTo(1);
             assertThat(log()).contains("sync.period = 'abc': expected a duration such as 500ms, 5s")
                     .contains("sync.elasticsearch.password is set but sync.elasticsearch.username is empty")
                     .doesNotContain(elasticsearchSecret);
@@ -179,38 +151,20 @@ class StandaloneJarIT {
             stores.createTable("name text");
             stores.createIndex();
             UUID id = UUID.randomUUID();
-            stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                    id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "one");
-            List<String> command = java();
-            stores.daemonProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+            stores.insertInto("name").row(id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "one");
+            PackagedJar jar = PackagedJar.in(workDir).properties(stores.daemonProperties());
+            Duration limit = Duration.ofSeconds(120);
 
-            assertThat(runToEnd(command, "verify")).isEqualTo(1);
+            assertThat(jar.runToEnd(limit, "verify")).isEqualTo(1);
             assertThat(log()).contains("missing in Elasticsearch", id.toString())
                     .as("the command's output, not Camel's start-up lines").doesNotContain("Routes startup");
-            assertThat(runToEnd(command, "verify", "--repair", "--output", "report.json")).isEqualTo(1);
+            assertThat(jar.runToEnd(limit, "verify", "--repair", "--output", "report.json")).isEqualTo(1);
             assertThat(workDir.resolve("report.json")).content().contains(id.toString(), "missing_in_elasticsearch");
-            assertThat(runToEnd(command, "verify")).isZero();
+            assertThat(jar.runToEnd(limit, "verify")).isZero();
             assertThat(log()).contains("the stores agree");
-            assertThat(runToEnd(command, "verify", "--pair", "nosuch")).isEqualTo(2);
+            assertThat(jar.runToEnd(limit, "verify", "--pair", "nosuch")).isEqualTo(2);
             assertThat(log()).contains("verify failed: no pair named 'nosuch'");
         }
-    }
-
-    /** Runs the jar with {@code args} to its end; answers the exit code (its output in daemon.log). */
-    private int runToEnd(List<String> command, String... args) throws Exception {
-        List<String> full = new ArrayList<>(command);
-        full.addAll(List.of(args));
-        Process p = new ProcessBuilder(full).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("daemon.log").toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", args) + " ends").isTrue();
-        return p.exitValue();
-    }
-
-    /** {@code java -Xmx256m}, the management server on a free port (a later {@code -D} of the same key wins). */
-    private static List<String> java() {
-        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dcamel.management.port=" + org.cassandraessync.support.RunningDaemon.freePort()));
     }
 
     private String log() throws IOException {

@@ -86,17 +86,7 @@ class TypeRoundTripIT {
     }
 
     private static void insert(TestStores stores, UUID id, Instant lastModified, Map<String, Object> values) {
-        StringBuilder cql = new StringBuilder("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified");
-        values.keySet().forEach(c -> cql.append(", ").append(c));
-        cql.append(") VALUES (?, ?").append(", ?".repeat(values.size())).append(")");
-        Object[] bound = new Object[values.size() + 2];
-        bound[0] = id;
-        bound[1] = lastModified;
-        int i = 2;
-        for (Object value : values.values()) {
-            bound[i++] = value;
-        }
-        stores.cassandra().execute(stores.cassandra().prepare(cql.toString()).bind(bound));
+        stores.insertInto(values.keySet().toArray(String[]::new)).row(id, lastModified, values.values().toArray());
     }
 
     private static void assertRowHolds(Row row, Map<String, Object> expected) {

@@ -102,8 +102,7 @@ class VerifyIT {
             stores.createIndex();
             Instant t0 = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
             for (int i = 0; i < 2_500; i++) {
-                stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name, qty) VALUES (?, ?, ?, ?)",
-                        UUID.randomUUID(), t0.plusMillis(i), "row " + i, i);
+                stores.insertInto("name", "qty").row(UUID.randomUUID(), t0.plusMillis(i), "row " + i, i);
             }
             RunningDaemon.runOneCycle(stores.daemonProperties());
 
@@ -162,7 +161,7 @@ class VerifyIT {
 
     private static UUID insert(TestStores stores, Instant lastModified, String name) {
         UUID id = UUID.randomUUID();
-        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)", id,
+        stores.insertInto("name").row(id,
                 lastModified, name);
         return id;
     }

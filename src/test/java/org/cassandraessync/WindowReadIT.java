@@ -11,9 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import org.cassandraessync.record.KnownVersions;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.SyncWindow;
@@ -33,8 +31,6 @@ class WindowReadIT {
             stores.createTable("name text");
             stores.createIndex(); // the record mapper reads its mapping
             stores.cql("CREATE INDEX ON " + stores.qualifiedTable() + " (last_modified) USING 'sai'");
-            PreparedStatement insert = stores.cassandra().prepare("INSERT INTO " + stores.qualifiedTable()
-                    + " (id, last_modified, name) VALUES (?, ?, ?)");
             Instant checkpoint = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
             Duration overlap = Duration.ofSeconds(5);
             List<Object[]> rows = new ArrayList<>();
@@ -56,7 +52,7 @@ class WindowReadIT {
                 expected.add(id);
                 rows.add(new Object[] {id, checkpoint.plusMillis(1 + i), "fresh " + i});
             }
-            insertAll(stores, insert, rows);
+            stores.insertInto("name").rows(rows);
             KnownVersions known = (side, id, millis, stamp) -> inSync.contains(id);
             SyncWindow window = new SyncWindow(checkpoint.minus(overlap), Instant.now().plusSeconds(1),
                     new SyncWindow.Range(checkpoint, checkpoint));
@@ -74,18 +70,5 @@ class WindowReadIT {
                     .containsExactlyInAnyOrderElementsOf(expected);
             assertThat(largest).as("records in the largest page").isBetween(1, 100);
         }
-    }
-
-    /** Asynchronous inserts, 256 in flight at most. */
-    private static void insertAll(TestStores stores, PreparedStatement insert, List<Object[]> rows) {
-        List<CompletableFuture<?>> writes = new ArrayList<>();
-        for (Object[] row : rows) {
-            writes.add(stores.cassandra().executeAsync(insert.bind(row)).toCompletableFuture());
-            if (writes.size() == 256) {
-                writes.forEach(CompletableFuture::join);
-                writes.clear();
-            }
-        }
-        writes.forEach(CompletableFuture::join);
     }
 }

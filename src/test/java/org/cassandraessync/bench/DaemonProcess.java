@@ -15,6 +15,8 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.cassandraessync.support.PackagedJar;
+
 /**
  * The daemon as operators run it: the packaged jar in its own JVM ({@code java -Xmx… -jar}),
  * configured by {@code -D} options, with a GC log for its heap. What it did is read from its own
@@ -93,22 +95,17 @@ public final class DaemonProcess implements AutoCloseable {
             Path gcLog = runDir.resolve("gc.log");
             Files.deleteIfExists(log);
             Files.deleteIfExists(gcLog);
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx" + heap, "-Xlog:gc:file=" + gcLog.toAbsolutePath()));
-            command.addAll(jvmOptions);
-            properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            int port = org.cassandraessync.support.RunningDaemon.freePort();
-            command.add("-Dcamel.management.port=" + port);
-            command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-            command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(runDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            // cycles that change nothing log their line at DEBUG: the idle measurements need them
-            builder.environment().put("SYNC_LOG_LEVEL", "DEBUG");
-            Process process = builder.start();
+            List<String> options = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog.toAbsolutePath()));
+            options.addAll(jvmOptions);
+            PackagedJar daemon = PackagedJar.in(runDir).jar(jar).heap(heap).jvmOptions(options).properties(properties)
+                    .log(log)
+                    // cycles that change nothing log their line at DEBUG: the idle measurements need them
+                    .environment("SYNC_LOG_LEVEL", "DEBUG");
+            Process process = daemon.start(args);
+            int port = daemon.managementPort();
             return new DaemonProcess(process, log, gcLog, port);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the daemon jar " + jar, e);
+            throw new UncheckedIOException("cannot prepare " + runDir + " for the daemon jar " + jar, e);
         }
     }
 

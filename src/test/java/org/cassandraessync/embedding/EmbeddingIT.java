@@ -35,8 +35,7 @@ class EmbeddingIT {
 
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                 UUID order = UUID.randomUUID();
-                orders.cql("INSERT INTO " + orders.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                        order, now, "order 1");
+                orders.insertInto("name").row(order, now, "order 1");
                 UUID invoice = UUID.randomUUID();
                 invoices.index(invoice, Map.of("last_modified", Timestamps.format(now), "name", "invoice 1"));
 

@@ -44,8 +44,7 @@ class SpringBootIT {
             properties.put("sync.state-dir", products.stateDir().toAbsolutePath().toString());
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             UUID fromCassandra = UUID.randomUUID();
-            products.cql("INSERT INTO " + products.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                    fromCassandra, now, "kettle");
+            products.insertInto("name").row(fromCassandra, now, "kettle");
             UUID fromElasticsearch = UUID.randomUUID();
             products.index(fromElasticsearch, Map.of("last_modified", Timestamps.format(now), "name", "teapot"));
 

@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cassandraessync.bench.DaemonProcess;
@@ -35,6 +34,7 @@ import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.support.Http;
+import org.cassandraessync.support.CassandraInsert;
 import org.cassandraessync.support.TestStores;
 
 /**
@@ -211,13 +211,12 @@ final class FailoverScenario {
      * connection); the writers see an id only once its insert landed, so they never race it.
      */
     private void insertAll(String pair, TestStores stores, Map<UUID, Version> rows) {
-        PreparedStatement insert = insert(stores);
+        CassandraInsert insert = stores.insertInto("name");
         List<CompletableFuture<?>> writes = new ArrayList<>();
         Map<UUID, Version> inFlight = new LinkedHashMap<>();
         for (var row : rows.entrySet()) {
             inFlight.put(row.getKey(), row.getValue());
-            writes.add(stores.cassandra().executeAsync(insert.bind(row.getKey(), row.getValue().lastModified(),
-                    row.getValue().name())).toCompletableFuture());
+            writes.add(insert.rowAsync(row.getKey(), row.getValue().lastModified(), row.getValue().name()));
             if (writes.size() >= 256) {
                 landed(pair, writes, inFlight);
             }
@@ -230,11 +229,6 @@ final class FailoverScenario {
         newest.get(pair).putAll(inFlight);
         writes.clear();
         inFlight.clear();
-    }
-
-    private static PreparedStatement insert(TestStores stores) {
-        return stores.cassandra().prepare("INSERT INTO " + stores.qualifiedTable()
-                + " (id, last_modified, name) VALUES (?, ?, ?)");
     }
 
     /** A version newer than every one before it (the writers never produce two equal timestamps). */
@@ -270,8 +264,8 @@ final class FailoverScenario {
         }
 
         private void write() {
-            Map<String, PreparedStatement> inserts = new HashMap<>();
-            pairs.forEach((name, stores) -> inserts.put(name, insert(stores)));
+            Map<String, CassandraInsert> inserts = new HashMap<>();
+            pairs.forEach((name, stores) -> inserts.put(name, stores.insertInto("name")));
             int n = 0;
             while (running.get()) {
                 for (var pair : pairs.entrySet()) {
@@ -279,7 +273,7 @@ final class FailoverScenario {
                     UUID id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
                     Version v = nextVersion("update " + n++);
                     if (n % 2 == 0) {
-                        pair.getValue().cassandra().execute(inserts.get(pair.getKey()).bind(id, v.lastModified(), v.name()));
+                        inserts.get(pair.getKey()).row(id, v.lastModified(), v.name());
                     } else {
                         pair.getValue().index(id, Map.of("last_modified", Timestamps.format(v.lastModified()),
                                 "name", v.name()));

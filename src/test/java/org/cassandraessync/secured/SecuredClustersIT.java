@@ -3,7 +3,6 @@ package org.cassandraessync.secured;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.UUID;
 
 import org.cassandraessync.sandbox.SandboxSecrets;
 import org.cassandraessync.support.Http;
+import org.cassandraessync.support.PackagedJar;
 import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
@@ -84,9 +84,8 @@ class SecuredClustersIT {
             Map<String, String> reader = stores.daemonAs(stores.cassandraRole("SELECT ON TABLE %s"), null, null);
             reader.put("sync.create-schema", "false");
             reader.put("sync.elasticsearch.api-key", stores.apiKey("\"read\", \"view_index_metadata\""));
-            Process verify = jar(reader, workDir, "verify").redirectOutput(workDir.resolve("verify.log").toFile()).start();
-            assertThat(verify.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            assertThat(verify.exitValue()).as("verify, as a reader: " + Files.readString(workDir.resolve("verify.log")))
+            PackagedJar verify = PackagedJar.in(workDir).properties(reader).log(workDir.resolve("verify.log"));
+            assertThat(verify.runToEnd(Duration.ofSeconds(120), "verify")).as("verify, as a reader: " + verify.output())
                     .isZero();
         }
     }
@@ -139,8 +138,8 @@ class SecuredClustersIT {
             failsWith(noClientCertificate, cassandra + " requires a client certificate: set sync.cassandra.keystore");
 
             // a record in each store: the permissions below are missing only when writing
-            stores.test().cql("INSERT INTO " + stores.test().qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                    UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MILLIS), "to Elasticsearch");
+            stores.test().insertInto("name")
+                    .row(UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MILLIS), "to Elasticsearch");
             stores.test().index(UUID.randomUUID(), Map.of("last_modified", Instant.now().truncatedTo(ChronoUnit.MILLIS)
                     .toString(), "name", "to Cassandra"));
 
@@ -173,18 +172,15 @@ class SecuredClustersIT {
             daemon.remove("sync.elasticsearch.ca-file");
             daemon.put("sync.elasticsearch.insecure-skip-tls-verify", "true");
             daemon.put("sync.create-schema", "false");
-            int port = RunningDaemon.freePort();
-            daemon.put("camel.management.port", String.valueOf(port));
-            Path log = workDir.resolve("daemon.log");
-            ProcessBuilder builder = jar(daemon, workDir).redirectOutput(log.toFile());
-            builder.environment().put("SYNC_ELASTICSEARCH_PASSWORD", elasticsearchPassword);
-            Process process = builder.start();
+            PackagedJar jar = PackagedJar.in(workDir).properties(daemon)
+                    .environment("SYNC_ELASTICSEARCH_PASSWORD", elasticsearchPassword);
+            Path log = jar.log();
+            Process process = jar.start();
             String health;
             String metrics;
             try {
                 UUID id = UUID.randomUUID();
-                stores.test().cql("INSERT INTO " + stores.test().qualifiedTable()
-                        + " (id, last_modified, name) VALUES (?, ?, ?)", id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "x");
+                stores.test().insertInto("name").row(id, Instant.now().truncatedTo(ChronoUnit.MILLIS), "x");
                 await("the row in Elasticsearch, synced by the jar").atMost(Duration.ofSeconds(90))
                         .pollInterval(Duration.ofMillis(250)).until(() -> {
                             if (!process.isAlive()) {
@@ -192,9 +188,8 @@ class SecuredClustersIT {
                             }
                             return stores.test().document(id).isPresent();
                         });
-                URI base = URI.create("http://127.0.0.1:" + port);
-                health = Http.get(base.resolve("/observe/health")).body();
-                metrics = Http.get(base.resolve("/observe/metrics")).body();
+                health = Http.get(jar.management("/observe/health")).body();
+                metrics = Http.get(jar.management("/observe/metrics")).body();
             } finally {
                 process.destroy();
                 process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -211,17 +206,6 @@ class SecuredClustersIT {
                 assertThat(metrics).as("metrics").doesNotContain(secret);
             }
         }
-    }
-
-    /** The packaged jar run in {@code workDir} with {@code properties} as {@code -D} options and {@code args}. */
-    private static ProcessBuilder jar(Map<String, String> properties, Path workDir, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m"));
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", Path.of(System.getProperty("app.jar", "target/cassandra-es-sync.jar"))
-                .toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     }
 
     /**
@@ -263,8 +247,8 @@ class SecuredClustersIT {
                 .isEqualTo("written in Elasticsearch");
 
         UUID fromCassandra = UUID.randomUUID();
-        stores.cql("INSERT INTO " + stores.qualifiedTable() + " (id, last_modified, name) VALUES (?, ?, ?)",
-                fromCassandra, Instant.now().truncatedTo(ChronoUnit.MILLIS), "written in Cassandra");
+        stores.insertInto("name")
+                .row(fromCassandra, Instant.now().truncatedTo(ChronoUnit.MILLIS), "written in Cassandra");
         awaitWithoutFailures(daemon, "the row in Elasticsearch", () -> stores.document(fromCassandra).isPresent());
         assertThat(stores.document(fromCassandra).orElseThrow()).containsEntry("name", "written in Cassandra");
     }

@@ -6,6 +6,7 @@ import org.apache.camel.main.Main;
 import org.cassandraessync.SyncApplication;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.pair.SyncPair;
+import org.cassandraessync.sandbox.FreePorts;
 
 /** The daemon exactly as the jar runs it (same Main, same YAML routes), in the test's JVM. */
 public final class RunningDaemon implements AutoCloseable {
@@ -21,7 +22,7 @@ public final class RunningDaemon implements AutoCloseable {
     /** Starts the daemon; its management server (health, metrics) on a free port unless one is given. */
     public static RunningDaemon start(Map<String, String> properties) {
         Map<String, String> withPort = new java.util.HashMap<>(properties);
-        withPort.computeIfAbsent("camel.management.port", k -> String.valueOf(freePort()));
+        withPort.computeIfAbsent("camel.management.port", k -> String.valueOf(FreePorts.next()));
         Main main = SyncApplication.create(withPort);
         try {
             main.start();
@@ -29,15 +30,6 @@ public final class RunningDaemon implements AutoCloseable {
             throw new IllegalStateException("daemon did not start", e);
         }
         return new RunningDaemon(main, Integer.parseInt(withPort.get("camel.management.port")));
-    }
-
-    /** A port nothing listens on now. */
-    public static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** The management server's URL for {@code path} ({@code /observe/health}, {@code /observe/metrics}). */

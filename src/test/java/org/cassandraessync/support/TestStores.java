@@ -147,6 +147,14 @@ public final class TestStores implements AutoCloseable {
                 .setTimeout(java.time.Duration.ofSeconds(30)));
     }
 
+    /**
+     * An application's INSERT of id, last_modified and {@code columns}, in that order:
+     * {@code insertInto("name").row(id, at, "x")}.
+     */
+    public CassandraInsert insertInto(String... columns) {
+        return new CassandraInsert(cassandra(), qualifiedTable(), java.util.List.of(columns));
+    }
+
     public Optional<Row> cassandraRow(UUID id) {
         return Optional.ofNullable(cassandra().execute("SELECT * FROM " + qualifiedTable() + " WHERE id = ?", id).one());
     }
