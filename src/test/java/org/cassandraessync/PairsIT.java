@@ -20,7 +20,7 @@ import org.cassandraessync.support.CassandraInsert;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 
-/** Several table ↔ index pairs in one daemon, declared the two ways the README shows. */
+/** Several table ↔ index pairs in one daemon, declared the two ways the README and docs/pairs.md show. */
 class PairsIT {
 
     private static final Path WORK = Path.of("target", "it-routes");

@@ -82,7 +82,7 @@ public class Leadership implements PropertiesFunction, CamelContextAware {
             if (found.isEmpty()) {
                 throw new InvalidConfigurationException(List.of(SyncSetting.HA_CLUSTER_SERVICE.key() + " = camel: the"
                         + " Camel context has no CamelClusterService (declare one, e.g. camel-kubernetes'"
-                        + " KubernetesClusterService as a bean; see the README, Running several instances)"));
+                        + " KubernetesClusterService as a bean; see docs/several-instances.md)"));
             }
             return found.get();
         }

@@ -42,7 +42,7 @@ public final class StoreErrors {
         for (Throwable t : chain) {
             if (t instanceof UnauthorizedException) {
                 return Optional.of(cassandra + " refused a request: " + t.getMessage() + ". Grant that permission to"
-                        + " the user (README, Secured clusters, lists what the daemon needs)");
+                        + " the user (docs/security.md, Least privilege, lists what the daemon needs)");
             }
         }
         for (Throwable t : chain) {
@@ -72,7 +72,7 @@ public final class StoreErrors {
             }
             if (status == 403) {
                 return Optional.of(elasticsearch + " refused a request (HTTP 403): " + reason(t) + ". Grant that"
-                        + " privilege to the user or API key (README, Secured clusters, lists what the daemon needs)");
+                        + " privilege to the user or API key (docs/security.md, Least privilege, lists what the daemon needs)");
             }
         }
         for (Throwable t : chain) {

@@ -24,7 +24,7 @@ import org.cassandraessync.record.Side;
  * One pair's meters, on the registry Camel's Prometheus endpoint serves ({@code /observe/metrics}).
  * Every meter is tagged {@code pair}; per store {@code side} (where records were read, where a
  * checkpoint belongs) or {@code direction} ({@code cassandra_to_elasticsearch},
- * {@code elasticsearch_to_cassandra}). The README's Operations section lists them.
+ * {@code elasticsearch_to_cassandra}). docs/operations.md (Metrics) lists them.
  */
 public final class PairMetrics implements CycleObserver, AutoCloseable {
 

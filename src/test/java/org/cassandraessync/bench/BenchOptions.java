@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a benchmark run does, from {@code -Dbench.*} system properties (see the README's
- * Performance section); the defaults are the issue's reference run.
+ * What a benchmark run does, from {@code -Dbench.*} system properties (see
+ * docs/performance.md); the defaults are the issue's reference run.
  */
 record BenchOptions(
         /** Records per backfill direction; also the count of the raw-write measurements. */

@@ -104,7 +104,7 @@ record BenchResult(
     record Target(String name, String target, String measured, boolean met, String note) {
     }
 
-    /** The result as the Markdown table the README's Performance section shows. */
+    /** The result as the Markdown table docs/performance.md shows. */
     String table() {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Run %s on %d cores (%s), %,d MB RAM, %s; Cassandra %s, Elasticsearch %s;"

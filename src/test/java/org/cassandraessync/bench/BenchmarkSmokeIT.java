@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The benchmark ({@code mvn -Pbench}) at a tiny size, so that it keeps compiling and working: every
  * phase runs against the packaged daemon and its counts add up. No timing is asserted here; the
- * figures come from full runs (README, Performance).
+ * figures come from full runs (docs/performance.md).
  */
 class BenchmarkSmokeIT {
 

@@ -98,7 +98,7 @@ class FailoverIT {
             properties.put("sync.period", "1s");
             properties.put("sync.ha.cluster-service", "file");
             properties.put("sync.state-dir", shared.toString());
-            // no sync.ha.instance-id: the README's example for one host leaves it to the default
+            // no sync.ha.instance-id: docs/several-instances.md's example for one host leaves it to the default
             Path runs = Path.of("target", "it-ha", "default-ids-" + stores.keyspace()).toAbsolutePath();
             List<DaemonProcess> daemons = List.of(
                     DaemonProcess.start(Path.of(System.getProperty("app.jar")), "256m", List.of(), properties,

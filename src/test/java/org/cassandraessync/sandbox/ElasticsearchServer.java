@@ -53,7 +53,7 @@ final class ElasticsearchServer implements AutoCloseable {
      * (the certificate names {@code localhost} and {@code 127.0.0.1}; the node also listens on
      * {@code 127.0.0.2}, which it does not name), client certificates optional, and file-realm users
      * made by {@code elasticsearch-users}: a superuser {@value SandboxSecrets#ADMIN_USER} and
-     * {@value SandboxSecrets#SYNC_USER} with the role {@code cassandra_es_sync} of the README.
+     * {@value SandboxSecrets#SYNC_USER} with the role {@code cassandra_es_sync} of docs/security.md.
      */
     static ElasticsearchServer start(Path sandboxDir, String version, SandboxSecrets secrets) {
         Path zip = sandboxDir.resolve("downloads").resolve("elasticsearch-" + version + ".zip");
@@ -202,7 +202,7 @@ final class ElasticsearchServer implements AutoCloseable {
                 """.formatted(version, release));
     }
 
-    /** The roles of the README's "Secured clusters" section, on the tests' indices. */
+    /** The roles of docs/security.md (Least privilege), on the tests' indices. */
     private static final String ROLE = """
             cassandra_es_sync:
               indices:

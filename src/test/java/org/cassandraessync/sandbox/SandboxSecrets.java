@@ -19,17 +19,17 @@ import java.util.concurrent.TimeUnit;
 public final class SandboxSecrets {
 
     /**
-     * The Elasticsearch user with exactly the privileges the README documents for sync (role
+     * The Elasticsearch user with exactly the privileges docs/security.md documents for sync (role
      * {@code cassandra_es_sync}); in Cassandra a login role without permissions.
      */
     public static final String SYNC_USER = "sync_daemon";
     /** The Elasticsearch user with the sync privileges and those to create the index. */
     public static final String CREATOR_USER = "sync_creator";
     public static final String ADMIN_USER = "sandbox_admin";
-    /** The index privileges the README documents for sync, as a YAML/JSON list body. */
+    /** The index privileges docs/security.md documents for sync, as a YAML/JSON list body. */
     public static final String ELASTICSEARCH_SYNC_PRIVILEGES =
             "\"read\", \"index\", \"view_index_metadata\", \"indices:admin/mapping/put\", \"indices:admin/refresh\"";
-    /** The index privileges the README documents for creating the index. */
+    /** The index privileges docs/security.md documents for creating the index. */
     public static final String ELASTICSEARCH_CREATE_PRIVILEGES = "\"create_index\"";
 
     private final Path dir;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The column an Elasticsearch-only field gets, for every field type (the README's table). */
+/** The column an Elasticsearch-only field gets, for every field type (the table in docs/type-mapping.md). */
 class TypeMappingTest {
 
     private static String columnFor(String type, Object... values) {

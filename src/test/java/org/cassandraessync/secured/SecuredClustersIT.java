@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The daemon against clusters secured as production ones are: Elasticsearch with security on,
  * HTTPS from its own certutil, users and API keys; Cassandra with PasswordAuthenticator,
  * CassandraAuthorizer and client-to-node TLS that requires a client certificate. The daemon runs
- * as users holding exactly the privileges the README lists ({@link SecuredStores}). Runs in its own
+ * as users holding exactly the privileges docs/security.md lists ({@link SecuredStores}). Runs in its own
  * failsafe execution, on the secured sandbox ({@code -Dsandbox.secured=true}).
  */
 class SecuredClustersIT {

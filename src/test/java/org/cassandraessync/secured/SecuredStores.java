@@ -25,7 +25,7 @@ import org.cassandraessync.support.TestStores;
  */
 final class SecuredStores implements AutoCloseable {
 
-    /** The Cassandra permissions the README documents for sync ({@code %s}: the table). */
+    /** The Cassandra permissions docs/security.md documents for sync ({@code %s}: the table). */
     static final String SYNC_ONLY = "SELECT ON TABLE %s; MODIFY ON TABLE %s; ALTER ON TABLE %s";
     /** ... and for a daemon that creates its keyspace, table and index. */
     static final String WITH_SCHEMA_CREATION = "CREATE ON ALL KEYSPACES";
