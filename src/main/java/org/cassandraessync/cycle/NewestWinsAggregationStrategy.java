@@ -2,6 +2,7 @@ package org.cassandraessync.cycle;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.cassandraessync.record.NewestWins;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 
@@ -96,10 +97,6 @@ public class NewestWinsAggregationStrategy implements AggregationStrategy {
     }
 
     SyncRecord newest(SyncRecord a, SyncRecord b) {
-        int byTime = a.lastModified().compareTo(b.lastModified());
-        if (byTime != 0) {
-            return byTime > 0 ? a : b;
-        }
-        return a.side() == tieBreaker ? a : b;
+        return NewestWins.winner(a, b, tieBreaker);
     }
 }

@@ -22,6 +22,7 @@ import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.record.NewestWins;
 import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
@@ -252,15 +253,14 @@ public final class PairCheck {
         if (r.sameVersionAs(other)) {
             return null;
         }
+        Side newer = NewestWins.winner(r, other, tieBreaker).side();
+        if (c.equals(e)) {
+            return new Found(r.id(), Difference.SAME_TIMESTAMP_DIFFERENT_CONTENT, c, e, newer, null);
+        }
         // an unreadable copy (reported as such by the mapper) carries Instant.MIN: the readable one wins
         Instant readableC = Instant.MIN.equals(c) ? null : c;
         Instant readableE = Instant.MIN.equals(e) ? null : e;
-        int byTime = c.compareTo(e);
-        if (byTime != 0) {
-            Side newer = byTime > 0 ? Side.CASSANDRA : Side.ELASTICSEARCH;
-            return new Found(r.id(), newer == Side.CASSANDRA ? Difference.NEWER_IN_CASSANDRA
-                    : Difference.NEWER_IN_ELASTICSEARCH, readableC, readableE, newer, null);
-        }
-        return new Found(r.id(), Difference.SAME_TIMESTAMP_DIFFERENT_CONTENT, c, e, tieBreaker, null);
+        return new Found(r.id(), newer == Side.CASSANDRA ? Difference.NEWER_IN_CASSANDRA
+                : Difference.NEWER_IN_ELASTICSEARCH, readableC, readableE, newer, null);
     }
 }
