@@ -102,19 +102,21 @@ public final class PairCheck {
 
     private final PairSettings settings;
     private final StoreClients clients;
+    private final StoreFactory storeFactory;
     private final Path stateDir;
     private final ObjectMapper json;
     private final ExecutorService readAhead;
     private final ExecutorService bulkSenders;
 
-    PairCheck(PairSettings settings, StoreClients clients, ObjectMapper json, ExecutorService readAhead,
-            ExecutorService bulkSenders) {
+    PairCheck(PairSettings settings, StoreClients clients, StoreFactory storeFactory, ObjectMapper json,
+            ExecutorService readAhead, ExecutorService bulkSenders) {
         // a check never creates a table or an index: a missing one is an error
         this.settings = new PairSettings(settings.pair(), settings.keyspace(), settings.table(), settings.index(),
                 settings.period(), settings.cron(), settings.overlap(), settings.batchSize(), settings.idField(),
                 settings.timestampField(), settings.tieBreaker(), settings.schemaEvolution(),
                 settings.lightweightTransactions(), false);
         this.clients = clients;
+        this.storeFactory = storeFactory;
         this.stateDir = clients.settings().stateDir();
         this.json = json;
         this.readAhead = readAhead;
@@ -153,8 +155,8 @@ public final class PairCheck {
         Checkpoints checkpoints = PairStores.checkpoints(settings, clients, json);
         SyncCycle cycle = new SyncCycle(settings.pair(), checkpoints, unreadable, settings.overlap(),
                 settings.period(), Clock.systemUTC());
-        PairStores stores = new PairStores(settings, clients.settings(), clients.cassandra(), clients.elasticsearch(),
-                cycle, unreadable, json, readAhead, bulkSenders);
+        PairStores stores = new PairStores(storeFactory.open(settings, cycle, unreadable, readAhead, bulkSenders),
+                cycle, readAhead).prepare();
         cycle.progress().estimator(stores::estimate);
         cycle.begin();
         if (everything) {
@@ -162,27 +164,29 @@ public final class PairCheck {
         } else {
             cycle.openWindows(stores::isEmpty);
         }
-        SyncWindow cassandraWindow = cycle.window(Side.CASSANDRA);
-        // verify: the table in token ranges read side by side (a repair writes from one reader)
+        // the side read first; the other side's pass reports only what the first could not see
+        Side first = Side.values()[0];
+        SyncWindow firstWindow = cycle.window(first);
+        // verify: each side in slices read side by side (a repair writes from one reader)
         boolean sideBySide = everything && !repair;
         AtomicLong copiesFound = new AtomicLong();
-        long elasticsearchCompared = -1;
+        long secondCompared = -1;
         for (Side side : Side.values()) {
-            if (side == Side.ELASTICSEARCH && sideBySide) {
-                OptionalLong documents = stores.countAllDocuments();
-                if (documents.isPresent() && documents.getAsLong() == copiesFound.get()) {
-                    // every document is the copy of a row the Cassandra pass compared (no deletes,
-                    // ids are unique): nothing is left for an Elasticsearch pass to find
-                    elasticsearchCompared = documents.getAsLong();
+            if (side != first && sideBySide) {
+                OptionalLong records = stores.store(side).countAll();
+                if (records.isPresent() && records.getAsLong() == copiesFound.get()) {
+                    // every record is the copy of one the first pass compared (no deletes, ids are
+                    // unique): nothing is left for this pass to find
+                    secondCompared = records.getAsLong();
                     continue;
                 }
             }
-            List<Iterator<List<SyncRecord>>> readers = side == Side.CASSANDRA && sideBySide
-                    ? stores.cassandraSlices(VERIFY_SLICES) : List.of(stores.changes(side));
+            List<Iterator<List<SyncRecord>>> readers = sideBySide ? stores.slices(side, VERIFY_SLICES)
+                    : List.of(stores.changes(side));
             List<CompletableFuture<Void>> running = new ArrayList<>();
             for (Iterator<List<SyncRecord>> pages : readers) {
-                running.add(CompletableFuture.runAsync(() -> compareAll(pages, side, cassandraWindow, stores, cycle,
-                        counted, repair, copiesFound), readAhead));
+                running.add(CompletableFuture.runAsync(() -> compareAll(pages, side == first, firstWindow, stores,
+                        cycle, counted, repair, copiesFound), readAhead));
             }
             try {
                 CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
@@ -192,38 +196,36 @@ public final class PairCheck {
             }
             if (repair) {
                 cycle.awaitWrites();
-                if (side == Side.CASSANDRA) {
-                    stores.refreshIfWritten();
-                }
+                stores.afterWrites(side.opposite());
             }
         }
         CycleSummary totals = cycle.totals();
         return new Result(settings.pair(), totals.readCassandra(),
-                elasticsearchCompared >= 0 ? elasticsearchCompared : totals.readElasticsearch(), counts,
+                secondCompared >= 0 ? secondCompared : totals.readElasticsearch(), counts,
                 totals.writtenCassandra() + totals.writtenElasticsearch(), totals.conflicts(),
-                totals.millis(), elasticsearchCompared >= 0);
+                totals.millis(), secondCompared >= 0);
     }
 
     /**
-     * Compares each record of {@code pages} with its copy in the other store; the Elasticsearch pass
-     * reports only what the Cassandra pass could not see. Counts the Cassandra records whose copy
-     * was found in {@code copiesFound}.
+     * Compares each record of {@code pages} with its copy in the other store; the second side's pass
+     * reports only what the first side's pass could not see. Counts the first side's records whose
+     * copy was found in {@code copiesFound}.
      */
-    private void compareAll(Iterator<List<SyncRecord>> pages, Side side, SyncWindow cassandraWindow,
+    private void compareAll(Iterator<List<SyncRecord>> pages, boolean firstPass, SyncWindow firstWindow,
             PairStores stores, SyncCycle cycle, Consumer<Found> counted, boolean repair, AtomicLong copiesFound) {
         while (pages.hasNext()) {
             List<SyncRecord> page = cycle.pageRead(pages.next());
             List<SyncRecord> both = stores.withCounterparts(page);
             Map<UUID, SyncRecord> counterparts = new HashMap<>();
             both.subList(page.size(), both.size()).forEach(c -> counterparts.put(c.id(), c));
-            if (side == Side.CASSANDRA) {
+            if (firstPass) {
                 copiesFound.addAndGet(counterparts.size());
             }
             Map<Side, List<PendingWrite>> writes = new EnumMap<>(Side.class);
             for (SyncRecord r : page) {
                 SyncRecord other = counterparts.get(r.id());
-                if (side == Side.ELASTICSEARCH && other != null && (cassandraWindow.isFull()
-                        || cassandraWindow.covers(other.lastModified()))) {
+                if (!firstPass && other != null && (firstWindow.isFull()
+                        || firstWindow.covers(other.lastModified()))) {
                     continue;
                 }
                 Found f = compare(r, other, settings.tieBreaker());

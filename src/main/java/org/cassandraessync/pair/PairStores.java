@@ -1,100 +1,56 @@
 package org.cassandraessync.pair;
 
-import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cassandraessync.cassandra.CassandraCheckpoints;
-import org.cassandraessync.cassandra.CassandraChanges;
-import org.cassandraessync.cassandra.CassandraLookup;
-import org.cassandraessync.cassandra.CassandraRecordMapper;
-import org.cassandraessync.cassandra.CassandraSchema;
-import org.cassandraessync.cassandra.CassandraTable;
-import org.cassandraessync.cassandra.CassandraWriter;
-import org.cassandraessync.cassandra.RowLayout;
 import org.cassandraessync.config.HighAvailability;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.cycle.SyncCycle;
-import org.cassandraessync.elasticsearch.ElasticsearchChanges;
-import org.cassandraessync.elasticsearch.ElasticsearchIndex;
-import org.cassandraessync.elasticsearch.ElasticsearchLookup;
-import org.cassandraessync.elasticsearch.ElasticsearchRecordMapper;
-import org.cassandraessync.elasticsearch.ElasticsearchWriter;
-import org.cassandraessync.elasticsearch.IndexMapping;
 import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SideStore;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.SyncWindow;
-import org.cassandraessync.schema.SchemaEvolution;
 import org.cassandraessync.state.CheckpointStore;
 import org.cassandraessync.state.Checkpoints;
-import org.cassandraessync.state.DeadLetters;
 
 /**
- * One pair's readers, look-ups and writers of both stores, on the daemon's shared connections.
- * Built when the pair's first cycle begins (or the first one after a failure to build it): that is
- * when the table and the index are created or checked, so a store that is down at startup only
- * fails cycles.
+ * One pair's two stores ({@link SideStore}, one per side), as the cycle and the checks use them:
+ * each store read in the cycle's window of its side, the other store's copies of a page, the
+ * winners written to their target. Opened when the pair's first cycle begins (or the first one
+ * after a failure to open them); {@link #prepare} then creates or checks the table and the index,
+ * so a store that is down at startup only fails cycles.
  */
 final class PairStores {
 
-    /** Concurrent asynchronous writes to Cassandra: enough to fill a small cluster, bounded for memory. */
-    static final int CASSANDRA_WRITES_IN_FLIGHT = 64;
-    /** Bulk requests (one page each) being indexed while the cycle reads and decides the next page. */
-    static final int ELASTICSEARCH_BULKS_IN_FLIGHT = 2;
-
     private final SyncCycle cycle;
-    private final CassandraChanges cassandraChanges;
-    private final ElasticsearchChanges elasticsearchChanges;
-    private final CassandraLookup cassandraLookup;
-    private final ElasticsearchLookup elasticsearchLookup;
-    private final CassandraWriter cassandraWriter;
-    private final ElasticsearchWriter elasticsearchWriter;
-    private final SchemaEvolution schemaEvolution;
+    private final Map<Side, SideStore> stores = new EnumMap<>(Side.class);
     private final ExecutorService readAhead;
-    /** The refresh started with the cycle ({@link #refreshAhead}). */
-    private volatile CompletableFuture<Void> searchable = CompletableFuture.completedFuture(null);
 
-    PairStores(PairSettings pair, SyncSettings daemon, CqlSession cassandra, ElasticsearchClient elasticsearch,
-            SyncCycle cycle, DeadLetters deadLetters, ObjectMapper json, ExecutorService readAhead,
-            ExecutorService bulkSenders) {
+    PairStores(Map<Side, SideStore> stores, SyncCycle cycle, ExecutorService readAhead) {
+        this.stores.putAll(stores);
         this.cycle = cycle;
         this.readAhead = readAhead;
-        CassandraSchema.ensure(cassandra, pair.keyspace(), pair.table(), pair.idField(), pair.timestampField(),
-                pair.createSchema(), daemon.cassandraReplicationFactor());
-        ElasticsearchIndex.ensure(elasticsearch, pair.index(), pair.timestampField(), pair.createSchema());
-        Clock clock = Clock.systemUTC();
-        CassandraTable table = new CassandraTable(cassandra, pair.keyspace(), pair.table(), pair.timestampField());
-        IndexMapping indexMapping = new IndexMapping(elasticsearch, pair.index());
-        // a text column whose Elasticsearch field is an object (or another structured type) holds JSON
-        RowLayout layout = new RowLayout(indexMapping::isStructured, json);
-        CassandraRecordMapper cassandraMapper = new CassandraRecordMapper(pair.idField(), pair.timestampField(),
-                layout, deadLetters, daemon.maxClockSkew(), clock);
-        ElasticsearchRecordMapper elasticsearchMapper = new ElasticsearchRecordMapper(pair.idField(),
-                pair.timestampField(), layout.canonicalForm(table), deadLetters, daemon.maxClockSkew(), clock);
-        cassandraLookup = new CassandraLookup(cassandra, table, cassandraMapper, pair.idField());
-        cassandraChanges = new CassandraChanges(cassandra, table, cassandraMapper, cassandraLookup, readAhead,
-                pair.idField(), pair.timestampField(), pair.batchSize(), daemon.maxClockSkew());
-        elasticsearchLookup = new ElasticsearchLookup(elasticsearch, elasticsearchMapper, pair.index());
-        elasticsearchChanges = new ElasticsearchChanges(elasticsearch, elasticsearchLookup, elasticsearchMapper,
-                readAhead, pair.index(), pair.timestampField(), pair.batchSize(), daemon.maxClockSkew());
-        elasticsearchWriter = new ElasticsearchWriter(elasticsearch, json, elasticsearchMapper, cycle, deadLetters,
-                pair.index(), bulkSenders, ELASTICSEARCH_BULKS_IN_FLIGHT);
-        schemaEvolution = new SchemaEvolution(cassandra, table, elasticsearch, pair.index(), indexMapping, layout,
-                Set.of(pair.idField(), pair.timestampField()), pair.schemaEvolution(), deadLetters);
-        cassandraWriter = new CassandraWriter(cassandra, table, cassandraMapper, layout, cycle, deadLetters,
-                CASSANDRA_WRITES_IN_FLIGHT, pair.lightweightTransactions(), pair.idField(), pair.timestampField());
+        if (!this.stores.keySet().equals(java.util.EnumSet.allOf(Side.class))) {
+            throw new IllegalArgumentException("a pair needs a store for each side, got " + this.stores.keySet());
+        }
+    }
+
+    /** Creates or checks the table and the index: the pair's first step, before any read. */
+    PairStores prepare() {
+        stores.values().forEach(SideStore::prepare);
+        return this;
     }
 
     /**
@@ -110,51 +66,32 @@ final class PairStores {
                 ha.checkpointTable(), pair.pair(), ha.instanceId(), file) : file;
     }
 
+    SideStore store(Side side) {
+        return stores.get(side);
+    }
+
     /** True when {@code side} holds no record at all. */
     boolean isEmpty(Side side) {
-        return side == Side.CASSANDRA ? cassandraChanges.isEmpty() : elasticsearchChanges.isEmpty();
+        return store(side).isEmpty();
     }
 
     /** About how many records {@code side} holds in {@code window}, asked on another thread (progress lines). */
     CompletableFuture<OptionalLong> estimate(Side side, SyncWindow window) {
-        return CompletableFuture.supplyAsync(() -> side == Side.CASSANDRA ? cassandraChanges.estimate(window)
-                : OptionalLong.of(elasticsearchChanges.count(window)), readAhead);
+        return CompletableFuture.supplyAsync(() -> store(side).estimate(window), readAhead);
     }
 
-    /** Columns that exist only in Cassandra get an explicit Elasticsearch mapping. */
-    void mapCassandraColumns() {
-        schemaEvolution.mapCassandraColumns();
-    }
-
-    /**
-     * Makes what was indexed before the cycle's start searchable, while the Cassandra side is read:
-     * the Elasticsearch side's read then sees every version up to the cycle's start (its own
-     * writes of the Cassandra side need not be visible: they are known, see SyncedVersions).
-     */
-    void refreshAhead() {
-        searchable = CompletableFuture.runAsync(elasticsearchChanges::refresh, readAhead);
+    /** The cycle's windows are open: each store starts what its reads need first. */
+    void cycleBegins() {
+        stores.values().forEach(SideStore::cycleBegins);
     }
 
     Iterator<List<SyncRecord>> changes(Side side) {
-        if (side == Side.CASSANDRA) {
-            return cassandraChanges.pages(cycle.window(side), cycle);
-        }
-        try {
-            searchable.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        return elasticsearchChanges.pages(cycle.window(side), cycle);
+        return store(side).changes(cycle.window(side), cycle);
     }
 
-    /** The whole Cassandra table as {@code slices} token ranges, to be read side by side ({@code verify}). */
-    List<Iterator<List<SyncRecord>>> cassandraSlices(int slices) {
-        return cassandraChanges.slices(slices, cycle);
-    }
-
-    /** Every document of the index, after a refresh; empty when the refresh is refused. */
-    OptionalLong countAllDocuments() {
-        return elasticsearchChanges.countAll();
+    /** The cycle's window of {@code side} as up to {@code slices} readers to run side by side ({@code verify}). */
+    List<Iterator<List<SyncRecord>>> slices(Side side, int slices) {
+        return store(side).slices(cycle.window(side), cycle, slices);
     }
 
     /**
@@ -165,25 +102,21 @@ final class PairStores {
         if (page.isEmpty() || cycle.wasEmptyAtStart(page.get(0).side().opposite())) {
             return page;
         }
+        Side other = page.get(0).side().opposite();
         List<UUID> ids = page.stream().map(SyncRecord::id).toList();
-        cycle.lookedUp(page.get(0).side().opposite(), ids.size());
+        cycle.lookedUp(other, ids.size());
         List<SyncRecord> both = new ArrayList<>(page.size() * 2);
         both.addAll(page);
-        both.addAll(page.get(0).side() == Side.CASSANDRA ? elasticsearchLookup.find(ids) : cassandraLookup.find(ids));
+        both.addAll(store(other).find(ids));
         return both;
     }
 
     void write(Side target, List<PendingWrite> writes) {
-        if (target == Side.ELASTICSEARCH) {
-            elasticsearchWriter.write(writes);
-        } else {
-            // fields that exist only in Elasticsearch: new columns, dropped, or dead letters
-            cassandraWriter.write(schemaEvolution.prepareForCassandra(writes));
-        }
+        store(target).write(writes);
     }
 
-    /** What was just indexed becomes searchable: the next read of Elasticsearch sees it as it is now. */
-    void refreshIfWritten() {
-        elasticsearchWriter.refreshIfWritten();
+    /** What was just written to {@code target} becomes visible to its next read. */
+    void afterWrites(Side target) {
+        store(target).afterWrites();
     }
 }

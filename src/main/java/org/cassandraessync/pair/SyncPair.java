@@ -77,6 +77,7 @@ public class SyncPair implements CamelContextAware {
     private ExecutorService readAhead;
     private ExecutorService bulkSenders;
     private volatile PairStores stores;
+    private StoreFactory storeFactory;
     private PairReadiness readiness;
     private volatile PairMetrics metrics;
     private Checkpoints checkpoints;
@@ -179,6 +180,8 @@ public class SyncPair implements CamelContextAware {
         context.getRegistry().bind(BEAN_PREFIX + settings.pair(), SyncPair.class, this);
         SyncSettings daemon = clients.settings();
         json = Json.newMapper();
+        StoreFactory bound = context.getRegistry().lookupByNameAndType(StoreFactory.BEAN, StoreFactory.class);
+        storeFactory = bound != null ? bound : new ConnectedStores(clients, json);
         deadLetters = new DeadLetters(daemon.stateDir(), settings.pair(), json);
         checkpoints = PairStores.checkpoints(settings, clients, json);
         role = new Role(daemon.ha());
@@ -188,7 +191,7 @@ public class SyncPair implements CamelContextAware {
         ExecutorServiceManager threads = context.getExecutorServiceManager();
         readAhead = threads.newCachedThreadPool(this, "sync-read-ahead-" + settings.pair());
         bulkSenders = threads.newFixedThreadPool(this, "sync-bulk-" + settings.pair(),
-                PairStores.ELASTICSEARCH_BULKS_IN_FLIGHT);
+                ConnectedStores.ELASTICSEARCH_BULKS_IN_FLIGHT);
     }
 
     /**
@@ -269,9 +272,8 @@ public class SyncPair implements CamelContextAware {
         cycle.begin();
         PairStores s = stores();
         role.announce();
-        s.mapCassandraColumns();
         cycle.openWindows(s::isEmpty);
-        s.refreshAhead();
+        s.cycleBegins();
     }
 
     /** The two sides, in the order they are read: Cassandra first, then Elasticsearch. */
@@ -396,7 +398,7 @@ public class SyncPair implements CamelContextAware {
 
     /** A comparison of this pair's stores outside its route ({@code verify}, {@code dry-run}). */
     public PairCheck check() {
-        return new PairCheck(settings, clients, json, readAhead, bulkSenders);
+        return new PairCheck(settings, clients, storeFactory, json, readAhead, bulkSenders);
     }
 
     private PairStores stores() {
@@ -404,8 +406,8 @@ public class SyncPair implements CamelContextAware {
         if (s == null) {
             synchronized (this) {
                 if (stores == null) {
-                    stores = new PairStores(settings, clients.settings(), clients.cassandra(), clients.elasticsearch(),
-                            cycle, deadLetters, json, readAhead, bulkSenders);
+                    stores = new PairStores(storeFactory.open(settings, cycle, deadLetters, readAhead, bulkSenders),
+                            cycle, readAhead).prepare();
                     cycle.progress().estimator(stores::estimate);
                 }
                 s = stores;

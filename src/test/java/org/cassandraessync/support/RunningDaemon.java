@@ -21,9 +21,15 @@ public final class RunningDaemon implements AutoCloseable {
 
     /** Starts the daemon; its management server (health, metrics) on a free port unless one is given. */
     public static RunningDaemon start(Map<String, String> properties) {
+        return start(properties, Map.of());
+    }
+
+    /** Starts the daemon with {@code beans} bound in its registry first (e.g. in-memory stores). */
+    public static RunningDaemon start(Map<String, String> properties, Map<String, Object> beans) {
         Map<String, String> withPort = new java.util.HashMap<>(properties);
         withPort.computeIfAbsent("camel.management.port", k -> String.valueOf(FreePorts.next()));
         Main main = SyncApplication.create(withPort);
+        beans.forEach(main::bind);
         try {
             main.start();
         } catch (Exception e) {

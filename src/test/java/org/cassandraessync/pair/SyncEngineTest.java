@@ -1,0 +1,222 @@
+package org.cassandraessync.pair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.cassandraessync.cycle.CycleSummary;
+import org.cassandraessync.record.SyncRecord;
+import org.cassandraessync.support.InMemoryStore;
+import org.cassandraessync.support.InMemoryStores;
+import org.cassandraessync.support.RunningDaemon;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sync engine as the daemon runs it (Camel Main, the shipped route template, SyncPair, the
+ * cycle) with both stores held in memory: the rules of the sync contract, each in a few hundred
+ * milliseconds, no database needed.
+ */
+class SyncEngineTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path stateDir;
+
+    /** The test's start: each test writes its records shortly before it, as an application just did. */
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    private final InMemoryStores stores = new InMemoryStores();
+    private final InMemoryStore cassandra = stores.cassandra();
+    private final InMemoryStore elasticsearch = stores.elasticsearch();
+
+    private RunningDaemon start() {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("sync.state-dir", stateDir.toString());
+        properties.put("sync.period", "100ms");
+        properties.put("camel.management.enabled", "false");
+        return RunningDaemon.start(properties, Map.of(StoreFactory.BEAN, stores));
+    }
+
+    /** The counts of every cycle since start, once a whole cycle ran after the current one. */
+    private static CycleSummary settled(RunningDaemon daemon) {
+        await("a first cycle").atMost(LIMIT).until(daemon::lastCycle, c -> c != null);
+        daemon.awaitNextFullCycle();
+        return daemon.cycle().totals();
+    }
+
+    private static Map<String, Object> name(String value) {
+        return Map.of("name", value);
+    }
+
+    private static String nameOf(InMemoryStore store, UUID id) {
+        return store.get(id).map(r -> (String) r.fields().get("name")).orElse(null);
+    }
+
+    @Test
+    void the_newer_version_overwrites_the_older_one_in_both_directions() {
+        UUID newerInElasticsearch = UUID.randomUUID();
+        UUID newerInCassandra = UUID.randomUUID();
+        cassandra.put(newerInElasticsearch, now.minusSeconds(10), name("old in cassandra"));
+        elasticsearch.put(newerInElasticsearch, now.minusSeconds(5), name("new in elasticsearch"));
+        cassandra.put(newerInCassandra, now.minusSeconds(5), name("new in cassandra"));
+        elasticsearch.put(newerInCassandra, now.minusSeconds(10), name("old in elasticsearch"));
+
+        try (RunningDaemon daemon = start()) {
+            CycleSummary totals = settled(daemon);
+
+            assertThat(totals.writtenCassandra()).isEqualTo(1);
+            assertThat(totals.writtenElasticsearch()).isEqualTo(1);
+            assertThat(nameOf(cassandra, newerInElasticsearch)).isEqualTo("new in elasticsearch");
+            assertThat(nameOf(elasticsearch, newerInElasticsearch)).isEqualTo("new in elasticsearch");
+            assertThat(nameOf(elasticsearch, newerInCassandra)).isEqualTo("new in cassandra");
+            assertThat(nameOf(cassandra, newerInCassandra)).isEqualTo("new in cassandra");
+        }
+    }
+
+    @Test
+    void equal_timestamps_with_different_content_go_to_the_tie_breaker_on_both_sides() {
+        UUID id = UUID.randomUUID();
+        cassandra.put(id, now.minusSeconds(5), name("cassandra's"));
+        elasticsearch.put(id, now.minusSeconds(5), name("elasticsearch's"));
+
+        try (RunningDaemon daemon = start()) {
+            settled(daemon);
+
+            // sync.tie-breaker defaults to cassandra
+            assertThat(nameOf(elasticsearch, id)).isEqualTo("cassandra's");
+            assertThat(nameOf(cassandra, id)).isEqualTo("cassandra's");
+        }
+    }
+
+    @Test
+    void a_record_on_one_side_only_is_copied_to_the_other_and_later_changes_follow() {
+        UUID fromCassandra = UUID.randomUUID();
+        UUID fromElasticsearch = UUID.randomUUID();
+        cassandra.put(fromCassandra, now.minusSeconds(5), name("only in cassandra"));
+        elasticsearch.put(fromElasticsearch, now.minusSeconds(5), name("only in elasticsearch"));
+
+        try (RunningDaemon daemon = start()) {
+            settled(daemon);
+            assertThat(nameOf(elasticsearch, fromCassandra)).isEqualTo("only in cassandra");
+            assertThat(nameOf(cassandra, fromElasticsearch)).isEqualTo("only in elasticsearch");
+
+            Instant edited = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            elasticsearch.put(fromCassandra, edited, name("edited in elasticsearch"));
+            await("the edit in Cassandra").atMost(LIMIT).until(() -> nameOf(cassandra, fromCassandra),
+                    "edited in elasticsearch"::equals);
+        }
+    }
+
+    @Test
+    void the_checkpoint_is_committed_only_after_the_writes_landed() throws Exception {
+        UUID id = UUID.randomUUID();
+        cassandra.put(id, now.minusSeconds(5), name("to copy"));
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        elasticsearch.holdWritesUntil(release);
+        Path checkpoint = stateDir.resolve("checkpoint-default.json");
+
+        try (RunningDaemon daemon = start()) {
+            await("the write handed to Elasticsearch").atMost(LIMIT).until(() -> elasticsearch.writesGiven() > 0);
+            // the cycle cannot end before its writes: no checkpoint, no summary
+            assertThat(checkpoint).doesNotExist();
+            assertThat(daemon.lastCycle()).isNull();
+
+            release.complete(null);
+            assertThat(settled(daemon).writtenElasticsearch()).isEqualTo(1);
+            assertThat(checkpoint).exists();
+            assertThat(nameOf(elasticsearch, id)).isEqualTo("to copy");
+        }
+    }
+
+    @Test
+    void a_write_refused_because_the_target_changed_is_a_conflict_decided_again_by_the_next_cycle() {
+        UUID id = UUID.randomUUID();
+        cassandra.put(id, now.minusSeconds(10), name("old in cassandra"));
+        elasticsearch.put(id, now.minusSeconds(20), name("older in elasticsearch"));
+        AtomicBoolean once = new AtomicBoolean();
+        // an application edits the document between the cycle's read and its write
+        elasticsearch.beforeEachWrite(w -> {
+            if (once.compareAndSet(false, true)) {
+                elasticsearch.put(id, now.minusSeconds(1), name("edited meanwhile in elasticsearch"));
+            }
+        });
+
+        try (RunningDaemon daemon = start()) {
+            await("the edit, newest, in Cassandra").atMost(LIMIT).until(() -> nameOf(cassandra, id),
+                    "edited meanwhile in elasticsearch"::equals);
+            assertThat(nameOf(elasticsearch, id)).as("never overwritten")
+                    .isEqualTo("edited meanwhile in elasticsearch");
+            CycleSummary totals = settled(daemon);
+            assertThat(totals.conflicts()).isEqualTo(1);
+            assertThat(totals.writtenElasticsearch()).isZero();
+        }
+    }
+
+    @Test
+    void a_record_the_target_refuses_goes_to_the_dead_letters_with_its_reason_and_the_rest_is_copied()
+            throws Exception {
+        UUID good = UUID.randomUUID();
+        UUID bad = UUID.randomUUID();
+        elasticsearch.put(good, now.minusSeconds(5), name("good"));
+        elasticsearch.put(bad, now.minusSeconds(5), Map.of("name", "bad", "blob", "not for cassandra"));
+        cassandra.refuseRecordsWith("blob");
+
+        try (RunningDaemon daemon = start()) {
+            CycleSummary totals = settled(daemon);
+
+            assertThat(daemon.lastCycle().failed()).isFalse();
+            assertThat(totals.rejected()).isEqualTo(1);
+            assertThat(nameOf(cassandra, good)).isEqualTo("good");
+            assertThat(cassandra.get(bad)).isEmpty();
+            assertThat(Files.readString(stateDir.resolve("dead-letters-default.jsonl")))
+                    .contains(bad.toString(), "cassandra cannot take the field blob").doesNotContain(good.toString());
+        }
+    }
+
+    @Test
+    void the_daemons_own_writes_and_the_overlap_are_not_read_again_with_content() {
+        for (int i = 0; i < 250; i++) {
+            cassandra.put(UUID.randomUUID(), now.minusSeconds(2), name("row " + i));
+        }
+
+        try (RunningDaemon daemon = start()) {
+            await().atMost(LIMIT).until(() -> daemon.cycle().totals().writtenElasticsearch() == 250);
+            // cycles go on while the copies and the re-read of the overlap (5 s) come back
+            long after = daemon.lastCycle().cycle() + 5;
+            await().atMost(LIMIT).until(() -> daemon.lastCycle().cycle() > after);
+
+            assertThat(elasticsearch.size()).isEqualTo(250);
+            assertThat(cassandra.contentReads()).as("each row's content read once").isEqualTo(250);
+            assertThat(elasticsearch.contentReads()).as("the copies, read back by version only").isZero();
+        }
+    }
+
+    /** What a store held before: the engine never rewrites a version that is already in sync. */
+    @Test
+    void records_already_in_sync_are_not_written_again() {
+        UUID id = UUID.randomUUID();
+        cassandra.put(id, now.minusSeconds(5), name("same"));
+        elasticsearch.put(id, now.minusSeconds(5), name("same"));
+        SyncRecord.Stamp before = elasticsearch.get(id).orElseThrow().stamp();
+
+        try (RunningDaemon daemon = start()) {
+            CycleSummary totals = settled(daemon);
+
+            assertThat(totals.unchanged()).isPositive();
+            assertThat(totals.writtenCassandra() + totals.writtenElasticsearch()).isZero();
+            assertThat(elasticsearch.get(id).orElseThrow().stamp()).isEqualTo(before);
+            assertThat(elasticsearch.contentReads()).as("the copy in Elasticsearch, known by its version").isZero();
+        }
+    }
+}
