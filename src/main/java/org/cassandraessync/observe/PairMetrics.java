@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Timer;
 import org.cassandraessync.cycle.CycleObserver;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.ha.PairRole;
 import org.cassandraessync.record.Side;
 
 /**

@@ -13,6 +13,7 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.ha.PairRole;
 import org.cassandraessync.record.Side;
 import org.quartz.CronExpression;
 

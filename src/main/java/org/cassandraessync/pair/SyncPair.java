@@ -2,7 +2,6 @@ package org.cassandraessync.pair;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -21,8 +20,6 @@ import org.apache.camel.health.HealthCheckRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.spi.ExecutorServiceManager;
-import org.cassandraessync.config.HighAvailability;
-import org.cassandraessync.config.Leadership;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.config.SyncSettings;
@@ -32,7 +29,7 @@ import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.observe.PairMetrics;
 import org.cassandraessync.observe.PairReadiness;
-import org.cassandraessync.observe.PairRole;
+import org.cassandraessync.ha.ElectedRole;
 import org.cassandraessync.observe.SchedulerLiveness;
 import org.cassandraessync.record.Json;
 import org.cassandraessync.record.PendingWrite;
@@ -81,7 +78,7 @@ public class SyncPair implements CamelContextAware {
     private PairReadiness readiness;
     private volatile PairMetrics metrics;
     private Checkpoints checkpoints;
-    private Role role;
+    private ElectedRole role;
     private final Map<Side, List<PendingWrite>> toWrite = Map.of(
             Side.CASSANDRA, new ArrayList<>(), Side.ELASTICSEARCH, new ArrayList<>());
 
@@ -184,7 +181,7 @@ public class SyncPair implements CamelContextAware {
         storeFactory = bound != null ? bound : new ConnectedStores(clients, json);
         deadLetters = new DeadLetters(daemon.stateDir(), settings.pair(), json);
         checkpoints = PairStores.checkpoints(settings, clients, json);
-        role = new Role(daemon.ha());
+        role = new ElectedRole(context, settings.pair(), daemon.ha(), checkpoints);
         cycle = new SyncCycle(settings.pair(), checkpoints, deadLetters, settings.overlap(), settings.period(),
                 Clock.systemUTC());
         observe();
@@ -367,7 +364,7 @@ public class SyncPair implements CamelContextAware {
     /** The cycle failed: nothing is committed; it is retried after the back-off. */
     public void failed(Exception cause) {
         // a refused password, an untrusted certificate or a missing permission: one line with the fix
-        cycle.failed(cause, clients == null ? java.util.Optional.empty() : clients.explain(cause));
+        cycle.failed(cause, clients == null ? Optional.empty() : clients.explain(cause));
     }
 
     // --- for operators and tests ---------------------------------------------------------------------
@@ -387,7 +384,7 @@ public class SyncPair implements CamelContextAware {
     }
 
     /** Why the last cycle failed (the line it logged); empty when it succeeded or none ran yet. */
-    public java.util.Optional<String> lastFailure() {
+    public Optional<String> lastFailure() {
         return cycle.lastFailure();
     }
 
@@ -427,67 +424,6 @@ public class SyncPair implements CamelContextAware {
                 q.clear();
             }
         });
-    }
-
-    /** This instance's part in the pair's election (always the runner without one). */
-    private final class Role implements PairRole {
-        private final HighAvailability ha;
-        private volatile Instant since;
-        private volatile Instant announced;
-
-        Role(HighAvailability ha) {
-            this.ha = ha;
-        }
-
-        @Override
-        public boolean elected() {
-            return ha.enabled();
-        }
-
-        @Override
-        public boolean leads() {
-            boolean leads = Leadership.leads(context, settings.pair());
-            if (!leads) {
-                since = null;
-            } else if (since == null) {
-                since = Instant.now();
-            }
-            return leads;
-        }
-
-        /** As of the last {@link #leads()} (which sets and clears it), so the election is asked once per check. */
-        @Override
-        public Optional<Instant> leadingSince() {
-            return Optional.ofNullable(since);
-        }
-
-        @Override
-        public String instance() {
-            return ha.instanceId();
-        }
-
-        @Override
-        public Optional<String> lastCommit() {
-            try {
-                return checkpoints.lastCommit().map(c -> c.instance() + " at " + c.at());
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        }
-
-        /** The first cycle of a leadership says so, and where it goes on from (a failover is visible in the log). */
-        void announce() {
-            Instant term = ha.enabled() && leads() ? since : null;
-            if (term == null || term.equals(announced)) {
-                return;
-            }
-            announced = term;
-            Optional<Checkpoints.Commit> last = checkpoints.lastCommit();
-            LOG.info("pair '{}': instance {} leads it and goes on from {}", settings.pair(), ha.instanceId(),
-                    last.map(c -> "the checkpoints " + c.instance() + " committed at " + c.at() + " in "
-                            + checkpoints.location()).orElse("no checkpoint (a full reconciliation) in "
-                            + checkpoints.location()));
-        }
     }
 
     private static Side side(String label) {

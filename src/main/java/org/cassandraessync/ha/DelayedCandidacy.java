@@ -1,4 +1,4 @@
-package org.cassandraessync.config;
+package org.cassandraessync.ha;
 
 import java.time.Duration;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package org.cassandraessync.config;
+package org.cassandraessync.ha;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +15,11 @@ import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.spi.PropertiesFunction;
 import org.apache.camel.support.cluster.ClusterServiceHelper;
+import org.cassandraessync.config.HighAvailability;
+import org.cassandraessync.config.InvalidConfigurationException;
+import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.config.SyncSetting;
+import org.cassandraessync.config.SyncSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

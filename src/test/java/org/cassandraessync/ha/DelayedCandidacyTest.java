@@ -1,4 +1,4 @@
-package org.cassandraessync.config;
+package org.cassandraessync.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

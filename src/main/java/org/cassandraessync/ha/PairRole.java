@@ -1,4 +1,4 @@
-package org.cassandraessync.observe;
+package org.cassandraessync.ha;
 
 import java.time.Instant;
 import java.util.Optional;
