@@ -3,7 +3,10 @@ package org.cassandraessync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,30 +121,34 @@ class PairsIT {
         }
     }
 
-    @Test
-    void an_integrators_filter_and_mask_change_what_reaches_elasticsearch_and_nothing_else() throws IOException {
-        try (TestStores stores = TestStores.fresh("pair_filter")) {
-            stores.createTable("name text", "status text", "email text");
-            Path dir = WORK.resolve("filter-" + System.nanoTime());
-            Files.createDirectories(dir);
-            // the integrator's edit: two steps where the template says "[your steps] on the way to Elasticsearch"
-            String marker = "# [your steps] on the way to Elasticsearch\n";
-            String template = Files.readString(Path.of("routes", "cassandra-es-sync.yaml"));
-            String indent = " ".repeat(template.indexOf(marker) - template.lastIndexOf('\n', template.indexOf(marker))
-                    - 1);
-            String steps = """
+    /** The README's "Adding a step to the flow", word for word: the integrator's own route, the template untouched. */
+    private static final String INTEGRATORS_ROUTE = """
+            - route:
+                from:
+                  uri: direct:to-elasticsearch
+                  steps:
                     - filter:
                         simple: "${body.fields[status]} == 'draft'"
                         steps:
                           - stop: {}
                     - setBody:
                         simple: "${body.withField('email', '***')}"
-                    """.indent(indent.length());
-            assertThat(template).contains(marker);
-            Files.writeString(dir.resolve("cassandra-es-sync.yaml"), template.replace(marker, marker + steps));
+            """;
+
+    @Test
+    void an_integrators_own_route_filters_and_masks_what_reaches_elasticsearch_in_the_sync_and_in_a_repair()
+            throws IOException {
+        try (TestStores stores = TestStores.fresh("pair_filter")) {
+            stores.createTable("name text", "status text", "email text");
+            Path dir = WORK.resolve("filter-" + System.nanoTime());
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("to-elasticsearch.yaml"), INTEGRATORS_ROUTE);
+            assertThat(Files.readString(Path.of("README.md"))).as("the README's example")
+                    .contains(INTEGRATORS_ROUTE.strip());
 
             Map<String, String> properties = new HashMap<>(stores.daemonProperties());
-            properties.put("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
+            properties.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:" + dir + "/*.yaml");
+            properties.put("sync.to-elasticsearch", "direct:to-elasticsearch");
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             UUID published = UUID.randomUUID();
             UUID draft = UUID.randomUUID();
@@ -164,6 +171,20 @@ class PairsIT {
                         .as("Cassandra keeps its own value").isEqualTo("ada@example.com");
                 assertThat(daemon.lastCycle().failed()).isFalse();
             }
+
+            // while no daemon runs, rows the sync never saw: verify --repair copies them through the same route
+            UUID repairedPublished = UUID.randomUUID();
+            UUID repairedDraft = UUID.randomUUID();
+            insert.row(repairedPublished, now.minusSeconds(3600), "desk", "published", "cy@example.com");
+            insert.row(repairedDraft, now.minusSeconds(3600), "stool", "draft", "di@example.com");
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            int code = new SyncCommands(new PrintStream(console, true, StandardCharsets.UTF_8))
+                    .run(new String[] {"verify", "--repair"}, properties);
+            assertThat(code).as(console.toString(StandardCharsets.UTF_8)).isEqualTo(SyncCommands.DIFFER);
+            stores.refresh();
+            assertThat(stores.document(repairedPublished)).as("repaired through the integrator's route")
+                    .hasValueSatisfying(d -> assertThat(d).containsEntry("email", "***").containsEntry("name", "desk"));
+            assertThat(stores.document(repairedDraft)).as("a draft, stopped by the route in a repair too").isEmpty();
         }
     }
 

@@ -1,7 +1,9 @@
 package org.cassandraessync.config;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -29,12 +31,13 @@ public record PairSettings(
         Side tieBreaker,
         SchemaEvolution.Mode schemaEvolution,
         boolean lightweightTransactions,
-        boolean createSchema) {
+        boolean createSchema,
+        Map<Side, String> yourSteps) {
 
     /** The template's parameter names: a public interface. */
     public static final List<String> PARAMETERS = List.of("pair", "keyspace", "table", "index", "period", "cron",
             "overlap", "batch-size", "id-field", "timestamp-field", "tie-breaker", "schema-evolution", "write-mode",
-            "create-schema");
+            "create-schema", "to-elasticsearch", "to-cassandra");
 
     /** Letters, digits, '_', '-', '.': the name goes into route ids, file names and log lines. */
     private static final Pattern PAIR_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -61,9 +64,38 @@ public record PairSettings(
         var schemaEvolution = r.get("schema-evolution", SyncSettings::schemaEvolution);
         var lwt = r.get("write-mode", SyncSettings::lightweightTransactions);
         var createSchema = r.get("create-schema", SyncSettings::bool);
+        Map<Side, String> yourSteps = new EnumMap<>(Side.class);
+        for (Side target : Side.values()) {
+            Optional<String> uri = r.get("to-" + target.label(), PairSettings::endpoint);
+            if (uri != null) {
+                uri.ifPresent(u -> yourSteps.put(target, u));
+            }
+        }
         r.failOnProblems();
         return new PairSettings(name, keyspace, table, index, period, cron, overlap, batchSize, idField,
-                timestampField, tieBreaker, schemaEvolution, lwt, createSchema);
+                timestampField, tieBreaker, schemaEvolution, lwt, createSchema, Map.copyOf(yourSteps));
+    }
+
+    /** The same settings, creating nothing: a check ({@code verify}, {@code dry-run}) finds a missing table or index. */
+    public PairSettings withoutSchemaCreation() {
+        return new PairSettings(pair, keyspace, table, index, period, cron, overlap, batchSize, idField,
+                timestampField, tieBreaker, schemaEvolution, lightweightTransactions, false, yourSteps);
+    }
+
+    /** The endpoint of the integrator's own steps on the way to {@code target}, when the pair names one. */
+    public Optional<String> yourSteps(Side target) {
+        return Optional.ofNullable(yourSteps.get(target));
+    }
+
+    /** An endpoint URI (scheme:rest) or nothing. */
+    static Optional<String> endpoint(String v) {
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!v.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.+")) {
+            throw new IllegalArgumentException("expected an endpoint URI such as direct:mask-emails, or nothing");
+        }
+        return Optional.of(v);
     }
 
     static String pairName(String v) {

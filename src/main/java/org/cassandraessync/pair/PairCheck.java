@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.cycle.CycleSummary;
+import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.record.NewestWins;
 import org.cassandraessync.record.PendingWrite;
@@ -103,18 +109,18 @@ public final class PairCheck {
     private final PairSettings settings;
     private final StoreClients clients;
     private final StoreFactory storeFactory;
+    private final CamelContext context;
+    private ProducerTemplate producer;
     private final Path stateDir;
     private final ObjectMapper json;
     private final ExecutorService readAhead;
     private final ExecutorService bulkSenders;
 
-    PairCheck(PairSettings settings, StoreClients clients, StoreFactory storeFactory, ObjectMapper json,
-            ExecutorService readAhead, ExecutorService bulkSenders) {
+    PairCheck(CamelContext context, PairSettings settings, StoreClients clients, StoreFactory storeFactory,
+            ObjectMapper json, ExecutorService readAhead, ExecutorService bulkSenders) {
+        this.context = context;
         // a check never creates a table or an index: a missing one is an error
-        this.settings = new PairSettings(settings.pair(), settings.keyspace(), settings.table(), settings.index(),
-                settings.period(), settings.cron(), settings.overlap(), settings.batchSize(), settings.idField(),
-                settings.timestampField(), settings.tieBreaker(), settings.schemaEvolution(),
-                settings.lightweightTransactions(), false);
+        this.settings = settings.withoutSchemaCreation();
         this.clients = clients;
         this.storeFactory = storeFactory;
         this.stateDir = clients.settings().stateDir();
@@ -234,13 +240,66 @@ public final class PairCheck {
                 }
                 counted.accept(f);
                 if (repair && f.winner() != null) {
-                    SyncRecord winner = f.winner() == r.side() ? r : other;
-                    SyncRecord loser = winner == r ? other : r;
-                    writes.computeIfAbsent(winner.side().opposite(), k -> new ArrayList<>())
-                            .add(new PendingWrite(winner, loser));
+                    SyncRecord loser = f.winner() == r.side() ? other : r;
+                    SyncRecord winner = throughYourSteps(f.winner() == r.side() ? r : other, loser);
+                    if (winner != null) {
+                        writes.computeIfAbsent(winner.side().opposite(), k -> new ArrayList<>())
+                                .add(new PendingWrite(winner, loser));
+                    }
                 }
             }
             writes.forEach(stores::write);
+        }
+    }
+
+    /**
+     * The winner as the pair's own steps on its way to the other store leave it (the route's
+     * {@code to-elasticsearch} or {@code to-cassandra} endpoint, the same the sync sends it
+     * through), or null when they stop it; the winner itself when the pair names no such endpoint.
+     */
+    private SyncRecord throughYourSteps(SyncRecord winner, SyncRecord replacing) {
+        Side target = winner.side().opposite();
+        Optional<String> endpoint = settings.yourSteps(target);
+        if (endpoint.isEmpty()) {
+            return winner;
+        }
+        Exchange done = producer().send(endpoint.get(), e -> {
+            e.getMessage().setBody(winner);
+            e.setProperty(NewestWinsAggregationStrategy.REPLACING, replacing);
+        });
+        if (done.getException() != null) {
+            throw new IllegalStateException("your steps on the way to " + target.label() + " (" + endpoint.get()
+                    + ") failed for record " + winner.id() + ": " + done.getException().getMessage(),
+                    done.getException());
+        }
+        return done.isRouteStop() ? null : done.getMessage().getBody(SyncRecord.class);
+    }
+
+    /**
+     * A template to send winners through the pair's own steps; the routes consuming those endpoints
+     * started first (the commands run the daemon's routes without starting them).
+     */
+    private synchronized ProducerTemplate producer() {
+        if (producer == null) {
+            for (Side target : Side.values()) {
+                settings.yourSteps(target).ifPresent(this::startRouteOf);
+            }
+            producer = context.createProducerTemplate();
+        }
+        return producer;
+    }
+
+    private void startRouteOf(String uri) {
+        String endpoint = context.getEndpoint(uri).getEndpointUri();
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint().getEndpointUri().equals(endpoint)
+                    && !context.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
+                try {
+                    context.getRouteController().startRoute(route.getRouteId());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start the route of " + uri + ": " + e.getMessage(), e);
+                }
+            }
         }
     }
 

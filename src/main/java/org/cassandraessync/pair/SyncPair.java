@@ -140,6 +140,14 @@ public class SyncPair implements CamelContextAware {
         parameters.put("create-schema", v);
     }
 
+    public void setToElasticsearch(String v) {
+        parameters.put("to-elasticsearch", v);
+    }
+
+    public void setToCassandra(String v) {
+        parameters.put("to-cassandra", v);
+    }
+
     /** The route's newest-wins aggregation strategy (the template's {@code newestWins} bean). */
     public void setNewestWins(NewestWinsAggregationStrategy newestWins) {
         this.newestWins = newestWins;
@@ -395,7 +403,7 @@ public class SyncPair implements CamelContextAware {
 
     /** A comparison of this pair's stores outside its route ({@code verify}, {@code dry-run}). */
     public PairCheck check() {
-        return new PairCheck(settings, clients, storeFactory, json, readAhead, bulkSenders);
+        return new PairCheck(context, settings, clients, storeFactory, json, readAhead, bulkSenders);
     }
 
     private PairStores stores() {

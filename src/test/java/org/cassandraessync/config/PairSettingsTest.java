@@ -41,6 +41,21 @@ class PairSettingsTest {
         assertThat(s.lightweightTransactions()).isTrue();
         assertThat(s.createSchema()).isFalse();
         assertThat(s.legacyCheckpointName()).isEqualTo("shop.products-products");
+        assertThat(s.yourSteps(Side.ELASTICSEARCH)).as("no route named: none").isEmpty();
+    }
+
+    @Test
+    void the_routes_named_on_the_way_to_each_store_are_endpoints_or_nothing() {
+        Map<String, String> p = parameters();
+        p.put("to-elasticsearch", "direct:mask-emails");
+        p.put("to-cassandra", "");
+        PairSettings s = PairSettings.from(p::get);
+        assertThat(s.yourSteps(Side.ELASTICSEARCH)).hasValue("direct:mask-emails");
+        assertThat(s.yourSteps(Side.CASSANDRA)).isEmpty();
+
+        p.put("to-cassandra", "mask-emails");
+        assertThatThrownBy(() -> PairSettings.from(p::get))
+                .hasMessageContaining("pair 'products': to-cassandra = 'mask-emails': expected an endpoint URI");
     }
 
     @Test

@@ -41,7 +41,11 @@ class SyncEngineTest {
     private final InMemoryStore elasticsearch = stores.elasticsearch();
 
     private RunningDaemon start() {
-        Map<String, String> properties = new HashMap<>();
+        return start(Map.of());
+    }
+
+    private RunningDaemon start(Map<String, String> more) {
+        Map<String, String> properties = new HashMap<>(more);
         properties.put("sync.state-dir", stateDir.toString());
         properties.put("sync.period", "100ms");
         properties.put("camel.management.enabled", "false");
@@ -199,6 +203,41 @@ class SyncEngineTest {
             assertThat(elasticsearch.size()).isEqualTo(250);
             assertThat(cassandra.contentReads()).as("each row's content read once").isEqualTo(250);
             assertThat(elasticsearch.contentReads()).as("the copies, read back by version only").isZero();
+        }
+    }
+
+    @Test
+    void the_route_named_in_to_elasticsearch_changes_or_stops_what_reaches_elasticsearch_and_nothing_else()
+            throws Exception {
+        Path routes = Files.createDirectories(stateDir.resolve("routes"));
+        Files.writeString(routes.resolve("mine.yaml"), """
+                - route:
+                    from:
+                      uri: direct:mine
+                      steps:
+                        - filter:
+                            simple: "${body.fields[status]} == 'draft'"
+                            steps:
+                              - stop: {}
+                        - setBody:
+                            simple: "${body.withField('email', '***')}"
+                """);
+        UUID published = UUID.randomUUID();
+        UUID draft = UUID.randomUUID();
+        UUID fromElasticsearch = UUID.randomUUID();
+        cassandra.put(published, now.minusSeconds(5), Map.of("status", "published", "email", "ada@example.com"));
+        cassandra.put(draft, now.minusSeconds(5), Map.of("status", "draft", "email", "bob@example.com"));
+        elasticsearch.put(fromElasticsearch, now.minusSeconds(5), Map.of("status", "draft", "email", "cy@example.com"));
+
+        try (RunningDaemon daemon = start(Map.of("sync.to-elasticsearch", "direct:mine",
+                "camel.main.routes-include-pattern", "file:routes/*.yaml,file:" + routes + "/*.yaml"))) {
+            settled(daemon);
+
+            assertThat(elasticsearch.get(published).orElseThrow().fields()).containsEntry("email", "***");
+            assertThat(elasticsearch.get(draft)).as("stopped on its way").isEmpty();
+            assertThat(cassandra.get(fromElasticsearch).orElseThrow().fields())
+                    .as("the way to Cassandra has no route of its own").containsEntry("email", "cy@example.com");
+            assertThat(cassandra.get(published).orElseThrow().fields()).containsEntry("email", "ada@example.com");
         }
     }
 
