@@ -47,7 +47,9 @@ class SyncEngineTest {
     private RunningDaemon start(Map<String, String> more) {
         Map<String, String> properties = new HashMap<>(more);
         properties.put("sync.state-dir", stateDir.toString());
-        properties.put("sync.period", "100ms");
+        properties.put("sync.period", "50ms");
+        properties.put("camel.main.shutdown-timeout", "1");
+        properties.put("camel.main.jmx-enabled", "false");
         properties.put("camel.management.enabled", "false");
         return RunningDaemon.start(properties, Map.of(StoreFactory.BEAN, stores));
     }
