@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -58,5 +59,32 @@ class PackageDependenciesTest {
         assertThat(ALLOWED.keySet()).as("every package has declared dependencies").containsAll(actual.keySet());
         actual.forEach((pkg, uses) -> assertThat(ALLOWED.get(pkg)).as("package '%s' may use", pkg)
                 .containsAll(uses));
+    }
+
+    /**
+     * What differs between the stores is decided in the store packages (and in the wiring that
+     * builds one store per side): elsewhere the engine, the commands and the metrics go through a
+     * side's store or loop over the sides, with no {@code side == CASSANDRA ? … : …}.
+     */
+    @Test
+    void store_specific_choices_are_made_in_the_store_packages_only() throws IOException {
+        Pattern dispatch = Pattern.compile("==\\s*Side\\.[A-Z]+\\s*\\?|case\\s+(Side\\.)?(CASSANDRA|ELASTICSEARCH)\\b"
+                + "|case\\s+\"(cassandra|elasticsearch)\"");
+        Set<String> found = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String pkg = SOURCES.relativize(file).getName(0).toString();
+                if (pkg.equals("cassandra") || pkg.equals("elasticsearch")) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(file);
+                for (int n = 0; n < lines.size(); n++) {
+                    if (dispatch.matcher(lines.get(n)).find()) {
+                        found.add(SOURCES.relativize(file) + ":" + (n + 1) + ": " + lines.get(n).trim());
+                    }
+                }
+            }
+        }
+        assertThat(found).as("side dispatches outside the store packages").isEmpty();
     }
 }

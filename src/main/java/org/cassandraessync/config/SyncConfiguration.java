@@ -6,6 +6,10 @@ import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ModelLifecycleStrategy;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,37 @@ public class SyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind(StoreClients.BEAN, StoreClients.class, clients);
         context.addService(clients, true, true);
         context.addStartupListener(new DefaultPair(clients));
+        context.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(new StepIds());
+    }
+
+    /**
+     * Names the steps of each pair's route after the pair: {@code orders.write-page} rather than the
+     * {@code route-1write-page} Camel gives the steps of a route made from a template (a
+     * {@code templatedRoute}'s own {@code prefixId} is kept).
+     */
+    private static final class StepIds implements ModelLifecycleStrategy {
+
+        @Override
+        public void onAddRouteDefinition(RouteDefinition route) {
+            Map<String, Object> parameters = route.getTemplateParameters();
+            Object pair = parameters == null ? null : parameters.get("pair");
+            String prefix = route.getNodePrefixId();
+            if (pair != null && prefix != null && prefix.matches("route-[0-9]+")) {
+                route.setNodePrefixId(pair + ".");
+            }
+        }
+
+        @Override
+        public void onRemoveRouteDefinition(RouteDefinition route) {
+        }
+
+        @Override
+        public void onAddRouteTemplateDefinition(RouteTemplateDefinition template) {
+        }
+
+        @Override
+        public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition template) {
+        }
     }
 
     /**

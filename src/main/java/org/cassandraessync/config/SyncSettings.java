@@ -249,11 +249,7 @@ public record SyncSettings(
     }
 
     static Side side(String v) {
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "cassandra" -> Side.CASSANDRA;
-            case "elasticsearch" -> Side.ELASTICSEARCH;
-            default -> throw new IllegalArgumentException("expected cassandra or elasticsearch");
-        };
+        return Side.labelled(v).orElseThrow(() -> new IllegalArgumentException("expected cassandra or elasticsearch"));
     }
 
     private static final String DURATION_EXPECTED = "expected a duration such as 500ms, 5s, 1m, 1h30m or PT5S";

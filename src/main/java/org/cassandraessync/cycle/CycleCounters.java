@@ -1,6 +1,8 @@
 package org.cassandraessync.cycle;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.cassandraessync.record.Side;
@@ -9,47 +11,44 @@ import org.cassandraessync.record.Side;
 public final class CycleCounters {
 
     private static final class Counts {
-        final AtomicLong readCassandra = new AtomicLong();
-        final AtomicLong readElasticsearch = new AtomicLong();
-        final AtomicLong writtenCassandra = new AtomicLong();
-        final AtomicLong writtenElasticsearch = new AtomicLong();
+        /** Records read from each side (every version seen, including those already in sync). */
+        final Map<Side, AtomicLong> read = perSide();
+        /** Records written to each side. */
+        final Map<Side, AtomicLong> written = perSide();
+        /** Records whose content the readers fetched, per side (the others were known by their metadata). */
+        final Map<Side, AtomicLong> fetched = perSide();
+        /** Counterparts requested by id in each side, for the other side's changes. */
+        final Map<Side, AtomicLong> lookedUp = perSide();
         final AtomicLong unchanged = new AtomicLong();
         final AtomicLong conflicts = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
-        /** Records whose content the readers fetched, per side (the others were known by their metadata). */
-        final AtomicLong fetchedCassandra = new AtomicLong();
-        final AtomicLong fetchedElasticsearch = new AtomicLong();
-        /** Counterparts requested by id in each side, for the other side's changes. */
-        final AtomicLong lookedUpCassandra = new AtomicLong();
-        final AtomicLong lookedUpElasticsearch = new AtomicLong();
+
+        private static Map<Side, AtomicLong> perSide() {
+            Map<Side, AtomicLong> counts = new EnumMap<>(Side.class);
+            for (Side side : Side.values()) {
+                counts.put(side, new AtomicLong());
+            }
+            return counts;
+        }
 
         void reset() {
-            for (AtomicLong c : List.of(readCassandra, readElasticsearch, writtenCassandra, writtenElasticsearch,
-                    unchanged, conflicts, rejected, fetchedCassandra, fetchedElasticsearch, lookedUpCassandra,
-                    lookedUpElasticsearch)) {
+            for (Map<Side, AtomicLong> perSide : List.of(read, written, fetched, lookedUp)) {
+                perSide.values().forEach(c -> c.set(0));
+            }
+            for (AtomicLong c : List.of(unchanged, conflicts, rejected)) {
                 c.set(0);
             }
         }
 
-        AtomicLong read(Side side) {
-            return side == Side.CASSANDRA ? readCassandra : readElasticsearch;
-        }
-
-        AtomicLong fetched(Side side) {
-            return side == Side.CASSANDRA ? fetchedCassandra : fetchedElasticsearch;
-        }
-
-        AtomicLong lookedUp(Side side) {
-            return side == Side.CASSANDRA ? lookedUpCassandra : lookedUpElasticsearch;
-        }
-
-        AtomicLong written(Side side) {
-            return side == Side.CASSANDRA ? writtenCassandra : writtenElasticsearch;
-        }
-
         CycleSummary summary(long cycle, long millis, boolean failed) {
-            return new CycleSummary(cycle, readCassandra.get(), writtenElasticsearch.get(), readElasticsearch.get(),
-                    writtenCassandra.get(), unchanged.get(), conflicts.get(), rejected.get(), millis, failed);
+            return new CycleSummary(cycle, snapshot(read), snapshot(written), unchanged.get(), conflicts.get(),
+                    rejected.get(), millis, failed);
+        }
+
+        private static Map<Side, Long> snapshot(Map<Side, AtomicLong> counts) {
+            Map<Side, Long> values = new EnumMap<>(Side.class);
+            counts.forEach((side, c) -> values.put(side, c.get()));
+            return values;
         }
     }
 
@@ -67,8 +66,8 @@ public final class CycleCounters {
 
     /** One record read from {@code side}; {@code unchanged} when it is a version already in sync. */
     public void read(Side side, boolean unchanged) {
-        current.read(side).incrementAndGet();
-        total.read(side).incrementAndGet();
+        current.read.get(side).incrementAndGet();
+        total.read.get(side).incrementAndGet();
         if (unchanged) {
             unchanged();
         }
@@ -81,35 +80,35 @@ public final class CycleCounters {
     }
 
     public void written(Side target) {
-        current.written(target).incrementAndGet();
-        total.written(target).incrementAndGet();
+        current.written.get(target).incrementAndGet();
+        total.written.get(target).incrementAndGet();
     }
 
     /** The content of {@code count} records of {@code side} was fetched by a change reader. */
     public void fetched(Side side, long count) {
-        current.fetched(side).addAndGet(count);
-        total.fetched(side).addAndGet(count);
+        current.fetched.get(side).addAndGet(count);
+        total.fetched.get(side).addAndGet(count);
     }
 
     /** {@code count} counterparts were requested by id in {@code side}. */
     public void lookedUp(Side side, long count) {
-        current.lookedUp(side).addAndGet(count);
-        total.lookedUp(side).addAndGet(count);
+        current.lookedUp.get(side).addAndGet(count);
+        total.lookedUp.get(side).addAndGet(count);
     }
 
     /** Records of {@code side} fetched with their content in the running cycle. */
     public long fetchedInCycle(Side side) {
-        return current.fetched(side).get();
+        return current.fetched.get(side).get();
     }
 
     /** Records of {@code side} fetched with their content by every cycle since start. */
     public long fetchedInTotal(Side side) {
-        return total.fetched(side).get();
+        return total.fetched.get(side).get();
     }
 
     /** Counterparts requested in {@code side} in the running cycle. */
     public long lookedUpInCycle(Side side) {
-        return current.lookedUp(side).get();
+        return current.lookedUp.get(side).get();
     }
 
     public void conflict() {
@@ -124,7 +123,7 @@ public final class CycleCounters {
 
     /** Records read from {@code side} in the running cycle. */
     public long readInCycle(Side side) {
-        return current.read(side).get();
+        return current.read.get(side).get();
     }
 
     /** Milliseconds since the cycle started. */

@@ -34,7 +34,7 @@ final class Heartbeat {
     synchronized void cycleEnded(CycleSummary cycle, Instant now, Supplier<Map<Side, Duration>> checkpointAges) {
         cycles++;
         failed += cycle.failed() ? 1 : 0;
-        written += cycle.writtenCassandra() + cycle.writtenElasticsearch();
+        written += cycle.writtenInAll();
         Duration elapsed = Duration.between(since, now);
         if (elapsed.compareTo(EVERY) < 0) {
             return;

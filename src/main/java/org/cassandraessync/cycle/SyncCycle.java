@@ -44,8 +44,8 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     private final WritesInFlight writes = new WritesInFlight();
     private final SyncedVersions synced = new SyncedVersions(SYNCED_VERSIONS_REMEMBERED);
     private volatile long rejectedAtStart;
-    /** When the Elasticsearch side started being read: the Cassandra side (and its writes) took until then. */
-    private volatile long elasticsearchStartMillis;
+    /** When each side started being read (ms into the cycle): the side before it (and its writes) took until then. */
+    private final Map<Side, Long> sideStartedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile CycleSummary last;
     private final CycleProgress progress;
     private volatile CycleObserver observer = CycleObserver.NONE;
@@ -87,7 +87,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         writes.settle();
         counters.started();
         progress.reset();
-        elasticsearchStartMillis = -1;
+        sideStartedAt.clear();
         rejectedAtStart = deadLetters.count();
     }
 
@@ -116,9 +116,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     }
 
     public SyncWindow window(Side side) {
-        if (side == Side.ELASTICSEARCH && elasticsearchStartMillis < 0) {
-            elasticsearchStartMillis = counters.millis();
-        }
+        sideStartedAt.putIfAbsent(side, counters.millis());
         SyncWindow w = windows.window(side);
         progress.sideStarted(side, w);
         return w;
@@ -215,9 +213,9 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         lastProgress = lastSuccess;
         lastFailure = null;
         observer.ended(last);
-        long cassandraSide = elasticsearchStartMillis < 0 ? last.millis() : elasticsearchStartMillis;
+        Map<Side, Long> took = sideMillis(last.millis());
         // a cycle that changed nothing is not news; the heartbeat says the pair is alive
-        boolean news = last.writtenCassandra() + last.writtenElasticsearch() + last.conflicts() + last.rejected() > 0;
+        boolean news = last.writtenInAll() + last.conflicts() + last.rejected() > 0;
         heartbeat.cycleEnded(last, clock.instant(), this::checkpointAges);
         if (!news && !LOG.isDebugEnabled()) {
             return;
@@ -228,7 +226,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         // read counts every version seen; content read only those not recognised by their metadata
         Object[] values = {pair, last.cycle(), last.readCassandra(), last.writtenElasticsearch(),
             last.readElasticsearch(), last.writtenCassandra(), last.unchanged(), last.conflicts(), last.rejected(),
-            last.millis(), cassandraSide, last.millis() - cassandraSide,
+            last.millis(), took.get(Side.CASSANDRA), took.get(Side.ELASTICSEARCH),
             counters.fetchedInCycle(Side.CASSANDRA), counters.fetchedInCycle(Side.ELASTICSEARCH),
             counters.lookedUpInCycle(Side.ELASTICSEARCH), counters.lookedUpInCycle(Side.CASSANDRA)};
         if (news) {
@@ -257,6 +255,22 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         Duration pause = backoff.failed(clock.instant());
         LOG.warn("{} cycle {} failed after {} ms, retrying in {} s: {}", pair, last.cycle(), last.millis(),
                 pause.toMillis() / 1000.0, lastFailure);
+    }
+
+    /**
+     * How long each side took, in the order they are read: the first from the cycle's start
+     * (connecting and opening the windows included), each up to the next side's start, the last
+     * up to the end (its writes included).
+     */
+    private Map<Side, Long> sideMillis(long total) {
+        Map<Side, Long> took = new EnumMap<>(Side.class);
+        Side[] order = Side.values();
+        for (int i = 0; i < order.length; i++) {
+            long from = i == 0 ? 0 : sideStartedAt.getOrDefault(order[i], total);
+            long to = i + 1 < order.length ? sideStartedAt.getOrDefault(order[i + 1], total) : total;
+            took.put(order[i], Math.max(0, to - from));
+        }
+        return took;
     }
 
     /** The summary of the last finished cycle, or null before the first one. */

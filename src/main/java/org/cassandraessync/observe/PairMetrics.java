@@ -51,10 +51,10 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
         for (Side side : Side.values()) {
             String s = side.label();
             counter("records.read", "Records read from a store (every version seen, including those already in sync)",
-                    cycle, c -> side == Side.CASSANDRA ? c.totals().readCassandra() : c.totals().readElasticsearch(),
+                    cycle, c -> c.totals().readFrom(side),
                     pair, "side", s);
             counter("records.written", "Records written to the opposite store", cycle,
-                    c -> side == Side.CASSANDRA ? c.totals().writtenElasticsearch() : c.totals().writtenCassandra(),
+                    c -> c.totals().writtenTo(side.opposite()),
                     pair, "direction", direction(side));
             lag.put(side.opposite(), add(Timer.builder(PREFIX + "lag")
                     .description("End-to-end lag of each record written: now minus its last_modified")

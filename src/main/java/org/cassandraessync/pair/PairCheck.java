@@ -57,17 +57,28 @@ public final class PairCheck {
 
     /** How the two copies of one id differ. */
     public enum Difference {
-        MISSING_IN_ELASTICSEARCH("missing in Elasticsearch"),
-        MISSING_IN_CASSANDRA("missing in Cassandra"),
-        NEWER_IN_CASSANDRA("newer in Cassandra"),
-        NEWER_IN_ELASTICSEARCH("newer in Elasticsearch"),
-        SAME_TIMESTAMP_DIFFERENT_CONTENT("same timestamp, different content"),
-        UNREADABLE("unreadable (would be a dead letter)");
+        MISSING_IN_ELASTICSEARCH("missing in Elasticsearch", Side.ELASTICSEARCH),
+        MISSING_IN_CASSANDRA("missing in Cassandra", Side.CASSANDRA),
+        NEWER_IN_CASSANDRA("newer in Cassandra", Side.CASSANDRA),
+        NEWER_IN_ELASTICSEARCH("newer in Elasticsearch", Side.ELASTICSEARCH),
+        SAME_TIMESTAMP_DIFFERENT_CONTENT("same timestamp, different content", null),
+        UNREADABLE("unreadable (would be a dead letter)", null);
 
         private final String text;
+        /** The store the record is missing in, or newer in. */
+        private final Side side;
 
-        Difference(String text) {
+        Difference(String text, Side side) {
             this.text = text;
+            this.side = side;
+        }
+
+        static Difference missingIn(Side side) {
+            return side == MISSING_IN_CASSANDRA.side ? MISSING_IN_CASSANDRA : MISSING_IN_ELASTICSEARCH;
+        }
+
+        static Difference newerIn(Side side) {
+            return side == NEWER_IN_CASSANDRA.side ? NEWER_IN_CASSANDRA : NEWER_IN_ELASTICSEARCH;
         }
 
         public String text() {
@@ -208,7 +219,7 @@ public final class PairCheck {
         CycleSummary totals = cycle.totals();
         return new Result(settings.pair(), totals.readCassandra(),
                 secondCompared >= 0 ? secondCompared : totals.readElasticsearch(), counts,
-                totals.writtenCassandra() + totals.writtenElasticsearch(), totals.conflicts(),
+                totals.writtenInAll(), totals.conflicts(),
                 totals.millis(), secondCompared >= 0);
     }
 
@@ -305,11 +316,10 @@ public final class PairCheck {
 
     /** How {@code r} and its other copy differ, or null when they are the same version. */
     static Found compare(SyncRecord r, SyncRecord other, Side tieBreaker) {
-        Instant c = r.side() == Side.CASSANDRA ? r.lastModified() : other == null ? null : other.lastModified();
-        Instant e = r.side() == Side.ELASTICSEARCH ? r.lastModified() : other == null ? null : other.lastModified();
+        Instant c = lastModifiedIn(Side.CASSANDRA, r, other);
+        Instant e = lastModifiedIn(Side.ELASTICSEARCH, r, other);
         if (other == null) {
-            return new Found(r.id(), r.side() == Side.CASSANDRA ? Difference.MISSING_IN_ELASTICSEARCH
-                    : Difference.MISSING_IN_CASSANDRA, c, e, r.side(), null);
+            return new Found(r.id(), Difference.missingIn(r.side().opposite()), c, e, r.side(), null);
         }
         if (r.sameVersionAs(other)) {
             return null;
@@ -321,7 +331,12 @@ public final class PairCheck {
         // an unreadable copy (reported as such by the mapper) carries Instant.MIN: the readable one wins
         Instant readableC = Instant.MIN.equals(c) ? null : c;
         Instant readableE = Instant.MIN.equals(e) ? null : e;
-        return new Found(r.id(), newer == Side.CASSANDRA ? Difference.NEWER_IN_CASSANDRA
-                : Difference.NEWER_IN_ELASTICSEARCH, readableC, readableE, newer, null);
+        return new Found(r.id(), Difference.newerIn(newer), readableC, readableE, newer, null);
+    }
+
+    /** The last_modified of the copy in {@code side} (r or its other copy), null when there is none. */
+    private static Instant lastModifiedIn(Side side, SyncRecord r, SyncRecord other) {
+        SyncRecord copy = r.side() == side ? r : other;
+        return copy == null ? null : copy.lastModified();
     }
 }

@@ -3,10 +3,11 @@ package org.cassandraessync.pair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -79,8 +80,13 @@ public class SyncPair implements CamelContextAware {
     private volatile PairMetrics metrics;
     private Checkpoints checkpoints;
     private ElectedRole role;
-    private final Map<Side, List<PendingWrite>> toWrite = Map.of(
-            Side.CASSANDRA, new ArrayList<>(), Side.ELASTICSEARCH, new ArrayList<>());
+    private final Map<Side, List<PendingWrite>> toWrite = new EnumMap<>(Side.class);
+
+    {
+        for (Side target : Side.values()) {
+            toWrite.put(target, new ArrayList<>());
+        }
+    }
 
     // --- the template's parameters and beans ------------------------------------------------------
 
@@ -283,7 +289,7 @@ public class SyncPair implements CamelContextAware {
 
     /** The two sides, in the order they are read: Cassandra first, then Elasticsearch. */
     public List<String> sides() {
-        return List.of(Side.CASSANDRA.label(), Side.ELASTICSEARCH.label());
+        return Arrays.stream(Side.values()).map(Side::label).toList();
     }
 
     /** The cycle's changes on one side, one page of records at a time. */
@@ -333,12 +339,21 @@ public class SyncPair implements CamelContextAware {
     }
 
     /**
-     * The end of a page: the records read on one side only are decided, every decision is waited
-     * for through the steps after the aggregation, and the page's winners are sent to both stores
-     * (the cycle reads the next page while they are written).
+     * The end of a page, once the route completed the groups of the ids read on one side only
+     * (its step {@code decide-one-sided}): every decision is waited for through the steps after
+     * the aggregation, and the page's winners are sent to both stores (the cycle reads the next
+     * page while they are written).
+     *
+     * @throws IllegalStateException when records still wait in the aggregation: sending the page
+     *         then would leave them undecided behind the checkpoint
      */
     public void pageDone() throws InterruptedException {
-        decisions.forceCompletionOfAllGroups();
+        int undecided = newestWins.decisions().waiting();
+        if (undecided > 0) {
+            throw new IllegalStateException(undecided + " records of the page still wait in the newest-wins"
+                    + " aggregation for a second copy: the route must complete their groups (the template's step"
+                    + " decide-one-sided, decisions.forceCompletionOfAllGroups) before it writes the page");
+        }
         newestWins.decisions().awaitArrivals(DECISIONS_TIMEOUT);
         for (Side target : Side.values()) {
             List<PendingWrite> queue = toWrite.get(target);
@@ -388,7 +403,7 @@ public class SyncPair implements CamelContextAware {
 
     /** Records whose content the pair's readers fetched, both stores, over every cycle since start. */
     public long contentRead() {
-        return cycle.contentRead(Side.CASSANDRA) + cycle.contentRead(Side.ELASTICSEARCH);
+        return Arrays.stream(Side.values()).mapToLong(cycle::contentRead).sum();
     }
 
     /** Why the last cycle failed (the line it logged); empty when it succeeded or none ran yet. */
@@ -435,10 +450,6 @@ public class SyncPair implements CamelContextAware {
     }
 
     private static Side side(String label) {
-        return switch (label.toLowerCase(Locale.ROOT)) {
-            case "cassandra" -> Side.CASSANDRA;
-            case "elasticsearch" -> Side.ELASTICSEARCH;
-            default -> throw new IllegalArgumentException("no store named '" + label + "'");
-        };
+        return Side.labelled(label).orElseThrow(() -> new IllegalArgumentException("no store named '" + label + "'"));
     }
 }

@@ -30,7 +30,7 @@ class HeartbeatTest {
             for (int s = 5; s <= 125; s += 5) {
                 boolean failed = s == 30;
                 long written = s == 40 ? 3 : 0;
-                heartbeat.cycleEnded(new CycleSummary(s / 5, 0, written, 0, 0, 0, 0, 0, 10, failed),
+                heartbeat.cycleEnded(new CycleSummary(s / 5, Map.of(), Map.of(Side.ELASTICSEARCH, written), 0, 0, 0, 10, failed),
                         start.plusSeconds(s), () -> ages);
             }
             assertThat(lines.list).hasSize(2).allMatch(e -> e.getLevel() == Level.INFO);

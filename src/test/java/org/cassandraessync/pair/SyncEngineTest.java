@@ -255,9 +255,67 @@ class SyncEngineTest {
             CycleSummary totals = settled(daemon);
 
             assertThat(totals.unchanged()).isPositive();
-            assertThat(totals.writtenCassandra() + totals.writtenElasticsearch()).isZero();
+            assertThat(totals.writtenInAll()).isZero();
             assertThat(elasticsearch.get(id).orElseThrow().stamp()).isEqualTo(before);
             assertThat(elasticsearch.contentReads()).as("the copy in Elasticsearch, known by its version").isZero();
+        }
+    }
+
+    @Test
+    void every_step_of_the_template_has_an_id_that_names_its_pair_and_two_pairs_run_side_by_side() {
+        Map<String, String> pairs = new HashMap<>();
+        for (String pair : new String[] {"orders", "invoices"}) {
+            String prefix = "camel.route-template[" + pair + "].";
+            pairs.put(prefix + "template-id", "cassandra-es-sync");
+            pairs.put(prefix + "pair", pair);
+            pairs.put(prefix + "keyspace", "shop");
+            pairs.put(prefix + "table", pair);
+            pairs.put(prefix + "index", pair);
+        }
+        UUID order = UUID.randomUUID();
+        UUID invoice = UUID.randomUUID();
+        stores.of("orders", org.cassandraessync.record.Side.CASSANDRA).put(order, now.minusSeconds(5), name("order"));
+        stores.of("invoices", org.cassandraessync.record.Side.ELASTICSEARCH).put(invoice, now.minusSeconds(5),
+                name("invoice"));
+
+        try (RunningDaemon daemon = start(pairs)) {
+            await("both pairs copied their record").atMost(LIMIT).until(() ->
+                    nameOf(stores.of("orders", org.cassandraessync.record.Side.ELASTICSEARCH), order) != null
+                    && nameOf(stores.of("invoices", org.cassandraessync.record.Side.CASSANDRA), invoice) != null);
+
+            org.apache.camel.CamelContext context = daemon.context();
+            java.util.List<String> unnamed = new java.util.ArrayList<>();
+            for (org.apache.camel.model.RouteDefinition route : context.getCamelContextExtension()
+                    .getContextPlugin(org.apache.camel.model.Model.class).getRouteDefinitions()) {
+                collectUnnamed(route.getOutputs(), unnamed);
+            }
+            assertThat(unnamed).as("steps without an id").isEmpty();
+            for (String step : new String[] {"begin", "read-changes", "newest-wins", "decide-one-sided", "write-page",
+                "commit", "failed"}) {
+                assertThat(context.getProcessor("orders." + step)).as("orders." + step).isNotNull();
+                assertThat(context.getProcessor("invoices." + step)).as("invoices." + step).isNotNull();
+            }
+        }
+    }
+
+    private static void collectUnnamed(java.util.List<?> steps, java.util.List<String> unnamed) {
+        for (Object node : steps) {
+            var step = (org.apache.camel.model.OptionalIdentifiedDefinition<?>) node;
+            if (!step.hasCustomIdAssigned()) {
+                unnamed.add(step.getShortName() + " " + step.getLabel());
+            }
+            if (step instanceof org.apache.camel.model.OutputNode withSteps) {
+                collectUnnamed(withSteps.getOutputs(), unnamed);
+            }
+            if (step instanceof org.apache.camel.model.ChoiceDefinition choice) {
+                collectUnnamed(choice.getWhenClauses(), unnamed);
+                if (choice.getOtherwise() != null) {
+                    collectUnnamed(java.util.List.of(choice.getOtherwise()), unnamed);
+                }
+            }
+            if (step instanceof org.apache.camel.model.TryDefinition tryStep) {
+                collectUnnamed(tryStep.getCatchClauses(), unnamed);
+            }
         }
     }
 }
