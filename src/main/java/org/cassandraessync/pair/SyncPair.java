@@ -21,6 +21,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.util.StringHelper;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.StoreClients;
 import org.cassandraessync.config.SyncSettings;
@@ -41,7 +42,7 @@ import org.cassandraessync.state.DeadLetters;
 
 /**
  * One table ↔ index pair: the bean each instance of the {@code cassandra-es-sync} route template
- * creates (its parameters arrive as the properties below) and the route calls, step by step. It
+ * creates (its parameters arrive as one map, {@link #getParameters}) and the route calls, step by step. It
  * keeps the pair's own state (checkpoints, dead-letter file, counters, back-off) and uses the
  * daemon's shared connections ({@link StoreClients}); its threads come from Camel's
  * {@link ExecutorServiceManager} and stop with the route.
@@ -90,68 +91,13 @@ public class SyncPair implements CamelContextAware {
 
     // --- the template's parameters and beans ------------------------------------------------------
 
-    public void setPair(String v) {
-        parameters.put("pair", v);
-    }
-
-    public void setKeyspace(String v) {
-        parameters.put("keyspace", v);
-    }
-
-    public void setTable(String v) {
-        parameters.put("table", v);
-    }
-
-    public void setIndex(String v) {
-        parameters.put("index", v);
-    }
-
-    public void setPeriod(String v) {
-        parameters.put("period", v);
-    }
-
-    public void setCron(String v) {
-        parameters.put("cron", v);
-    }
-
-    public void setOverlap(String v) {
-        parameters.put("overlap", v);
-    }
-
-    public void setBatchSize(String v) {
-        parameters.put("batch-size", v);
-    }
-
-    public void setIdField(String v) {
-        parameters.put("id-field", v);
-    }
-
-    public void setTimestampField(String v) {
-        parameters.put("timestamp-field", v);
-    }
-
-    public void setTieBreaker(String v) {
-        parameters.put("tie-breaker", v);
-    }
-
-    public void setSchemaEvolution(String v) {
-        parameters.put("schema-evolution", v);
-    }
-
-    public void setWriteMode(String v) {
-        parameters.put("write-mode", v);
-    }
-
-    public void setCreateSchema(String v) {
-        parameters.put("create-schema", v);
-    }
-
-    public void setToElasticsearch(String v) {
-        parameters.put("to-elasticsearch", v);
-    }
-
-    public void setToCassandra(String v) {
-        parameters.put("to-cassandra", v);
+    /**
+     * The pair's parameters, as one value: the template's {@code parameters} property, which Camel
+     * binds entry by entry into this map (turning {@code batch-size} into {@code batchSize});
+     * validated together by {@link #init}.
+     */
+    public Map<String, String> getParameters() {
+        return parameters;
     }
 
     /** The route's newest-wins aggregation strategy (the template's {@code newestWins} bean). */
@@ -179,7 +125,7 @@ public class SyncPair implements CamelContextAware {
      * parameter) and prepares the pair's state. No store is contacted here.
      */
     public void init() {
-        settings = PairSettings.from(parameters::get);
+        settings = PairSettings.from(name -> parameters.get(StringHelper.dashToCamelCase(name)));
         if (newestWins == null || decisions == null) {
             throw new IllegalStateException("pair '" + settings.pair() + "': the route template must give the pair"
                     + " its newestWins and decisions beans");
