@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.cassandraessync.record.Side;
@@ -43,6 +44,28 @@ public record PairSettings(
     private static final Pattern PAIR_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     /**
+     * The daemon-wide key each parameter defaults to: the template declares its default as
+     * {@code {{key:default}}} (ConfigurationCatalogueTest holds the two together). {@code pair}
+     * has none.
+     */
+    static final Map<String, SyncSetting> DAEMON_KEYS = Map.ofEntries(
+            Map.entry("keyspace", SyncSetting.CASSANDRA_KEYSPACE),
+            Map.entry("table", SyncSetting.CASSANDRA_TABLE),
+            Map.entry("index", SyncSetting.ELASTICSEARCH_INDEX),
+            Map.entry("period", SyncSetting.PERIOD),
+            Map.entry("cron", SyncSetting.CRON),
+            Map.entry("overlap", SyncSetting.OVERLAP),
+            Map.entry("batch-size", SyncSetting.BATCH_SIZE),
+            Map.entry("id-field", SyncSetting.ID_FIELD),
+            Map.entry("timestamp-field", SyncSetting.TIMESTAMP_FIELD),
+            Map.entry("tie-breaker", SyncSetting.TIE_BREAKER),
+            Map.entry("schema-evolution", SyncSetting.CASSANDRA_SCHEMA_EVOLUTION),
+            Map.entry("write-mode", SyncSetting.CASSANDRA_WRITE_MODE),
+            Map.entry("create-schema", SyncSetting.CREATE_SCHEMA),
+            Map.entry("to-elasticsearch", SyncSetting.TO_ELASTICSEARCH),
+            Map.entry("to-cassandra", SyncSetting.TO_CASSANDRA));
+
+    /**
      * @param parameter the value of a template parameter (null when unset)
      * @throws InvalidConfigurationException naming every invalid parameter
      */
@@ -51,6 +74,36 @@ public record PairSettings(
         SyncSettings.Reader r = new SyncSettings.Reader(key -> Optional.ofNullable(parameter.apply(key)),
                 "pair '" + name + "': ");
         r.get("pair", PairSettings::pairName);
+        Supplier<PairSettings> settings = read(name, new Values() {
+            @Override
+            public <T> T get(String parameter, Function<String, T> parser) {
+                return r.get(parameter, parser);
+            }
+        });
+        r.failOnProblems();
+        return settings.get();
+    }
+
+    /**
+     * The pair {@code name} as the daemon-wide keys define it (what every pair's parameters default
+     * to, and the pair a daemon without declared pairs syncs); a problem names the key. The
+     * settings are built once the reader found no problem.
+     */
+    static Supplier<PairSettings> fromDaemonKeys(String name, SyncSettings.Reader r) {
+        return read(name, new Values() {
+            @Override
+            public <T> T get(String parameter, Function<String, T> parser) {
+                return r.get(DAEMON_KEYS.get(parameter), parser);
+            }
+        });
+    }
+
+    /** Reads one parameter and parses it, recording a problem (and answering null) when it is invalid. */
+    private interface Values {
+        <T> T get(String parameter, Function<String, T> parser);
+    }
+
+    private static Supplier<PairSettings> read(String name, Values r) {
         var keyspace = r.get("keyspace", SyncSettings::cqlIdentifier);
         var table = r.get("table", SyncSettings::cqlIdentifier);
         var index = r.get("index", SyncSettings::indexName);
@@ -71,8 +124,7 @@ public record PairSettings(
                 uri.ifPresent(u -> yourSteps.put(target, u));
             }
         }
-        r.failOnProblems();
-        return new PairSettings(name, keyspace, table, index, period, cron, overlap, batchSize, idField,
+        return () -> new PairSettings(name, keyspace, table, index, period, cron, overlap, batchSize, idField,
                 timestampField, tieBreaker, schemaEvolution, lwt, createSchema, Map.copyOf(yourSteps));
     }
 

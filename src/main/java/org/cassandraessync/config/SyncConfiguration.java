@@ -90,11 +90,12 @@ public class SyncConfiguration implements CamelConfiguration {
             SyncSettings settings = clients.settings();
             Map<String, Object> parameters = new LinkedHashMap<>();
             parameters.put("pair", DEFAULT_PAIR);
-            parameters.put("keyspace", settings.cassandraKeyspace());
-            parameters.put("table", settings.cassandraTable());
-            parameters.put("index", settings.elasticsearchIndex());
-            LOG.info("No pair declared: syncing {}.{} with index {} as pair '{}'", settings.cassandraKeyspace(),
-                    settings.cassandraTable(), settings.elasticsearchIndex(), DEFAULT_PAIR);
+            PairSettings pair = settings.defaultPair();
+            parameters.put("keyspace", pair.keyspace());
+            parameters.put("table", pair.table());
+            parameters.put("index", pair.index());
+            LOG.info("No pair declared: syncing {}.{} with index {} as pair '{}'", pair.keyspace(), pair.table(),
+                    pair.index(), DEFAULT_PAIR);
             context.addRouteFromTemplate(DEFAULT_PAIR, TEMPLATE, parameters);
         }
     }

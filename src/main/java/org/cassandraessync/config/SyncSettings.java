@@ -23,29 +23,17 @@ import org.cassandraessync.schema.SchemaEvolution;
 public record SyncSettings(
         List<InetSocketAddress> cassandraContactPoints,
         String cassandraLocalDatacenter,
-        String cassandraKeyspace,
-        String cassandraTable,
         Optional<Credentials> cassandraCredentials,
         Optional<TlsSettings> cassandraTls,
         int cassandraReplicationFactor,
-        SchemaEvolution.Mode cassandraSchemaEvolution,
-        boolean cassandraLightweightTransactions,
         List<URI> elasticsearchHosts,
-        String elasticsearchIndex,
         Optional<Credentials> elasticsearchCredentials,
         Optional<String> elasticsearchApiKey,
         TlsSettings elasticsearchTls,
-        Duration period,
-        Optional<String> cron,
-        Duration overlap,
         Duration maxClockSkew,
-        int batchSize,
         Path stateDir,
-        String idField,
-        String timestampField,
-        Side tieBreaker,
-        boolean createSchema,
-        HighAvailability ha) {
+        HighAvailability ha,
+        PairSettings defaultPair) {
 
     public record Credentials(String username, String password) {
         @Override
@@ -73,35 +61,22 @@ public record SyncSettings(
         Reader r = new Reader(lookup, "");
         var contactPoints = r.get(SyncSetting.CASSANDRA_CONTACT_POINTS, SyncSettings::hostPorts);
         var datacenter = r.get(SyncSetting.CASSANDRA_LOCAL_DATACENTER, SyncSettings::nonBlank);
-        var keyspace = r.get(SyncSetting.CASSANDRA_KEYSPACE, SyncSettings::cqlIdentifier);
-        var table = r.get(SyncSetting.CASSANDRA_TABLE, SyncSettings::cqlIdentifier);
         var cassandraCredentials = r.credentials(SyncSetting.CASSANDRA_USERNAME, SyncSetting.CASSANDRA_PASSWORD,
                 SyncSetting.CASSANDRA_PASSWORD_FILE);
         var cassandraTls = Security.cassandraTls(r);
         var replicationFactor = r.get(SyncSetting.CASSANDRA_REPLICATION_FACTOR, SyncSettings::positiveInt);
-        var schemaEvolution = r.get(SyncSetting.CASSANDRA_SCHEMA_EVOLUTION, SyncSettings::schemaEvolution);
-        var lwt = r.get(SyncSetting.CASSANDRA_WRITE_MODE, SyncSettings::lightweightTransactions);
         var hosts = r.get(SyncSetting.ELASTICSEARCH_HOSTS, SyncSettings::urls);
-        var index = r.get(SyncSetting.ELASTICSEARCH_INDEX, SyncSettings::indexName);
         var esCredentials = r.credentials(SyncSetting.ELASTICSEARCH_USERNAME, SyncSetting.ELASTICSEARCH_PASSWORD,
                 SyncSetting.ELASTICSEARCH_PASSWORD_FILE);
         var apiKey = Security.elasticsearchApiKey(r, esCredentials);
         var esTls = Security.elasticsearchTls(r, hosts);
-        var period = r.get(SyncSetting.PERIOD, SyncSettings::positiveDuration);
-        var cron = r.get(SyncSetting.CRON, SyncSettings::cron);
-        var overlap = r.get(SyncSetting.OVERLAP, SyncSettings::nonNegativeDuration);
         var maxClockSkew = r.get(SyncSetting.MAX_CLOCK_SKEW, SyncSettings::nonNegativeDuration);
-        var batchSize = r.get(SyncSetting.BATCH_SIZE, SyncSettings::positiveInt);
         var stateDir = r.get(SyncSetting.STATE_DIR, SyncSettings::path);
-        var idField = r.get(SyncSetting.ID_FIELD, SyncSettings::cqlIdentifier);
-        var timestampField = r.get(SyncSetting.TIMESTAMP_FIELD, SyncSettings::cqlIdentifier);
-        var tieBreaker = r.get(SyncSetting.TIE_BREAKER, SyncSettings::side);
-        var createSchema = r.get(SyncSetting.CREATE_SCHEMA, SyncSettings::bool);
         var ha = HighAvailability.read(r);
+        var defaultPair = PairSettings.fromDaemonKeys(SyncConfiguration.DEFAULT_PAIR, r);
         r.failOnProblems();
-        return new SyncSettings(contactPoints, datacenter, keyspace, table, cassandraCredentials, cassandraTls,
-                replicationFactor, schemaEvolution, lwt, hosts, index, esCredentials, apiKey, esTls, period, cron, overlap, maxClockSkew, batchSize, stateDir, idField,
-                timestampField, tieBreaker, createSchema, ha);
+        return new SyncSettings(contactPoints, datacenter, cassandraCredentials, cassandraTls, replicationFactor,
+                hosts, esCredentials, apiKey, esTls, maxClockSkew, stateDir, ha, defaultPair.get());
     }
 
     /**

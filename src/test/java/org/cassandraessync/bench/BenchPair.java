@@ -76,14 +76,14 @@ final class BenchPair {
             throw new UncheckedIOException(e);
         }
         SyncSettings settings = settings();
-        CassandraSchema.ensure(clients.cassandra(), settings.cassandraKeyspace(), settings.cassandraTable(),
-                settings.idField(), settings.timestampField(), true, settings.cassandraReplicationFactor());
+        CassandraSchema.ensure(clients.cassandra(), settings.defaultPair().keyspace(), settings.defaultPair().table(),
+                settings.defaultPair().idField(), settings.defaultPair().timestampField(), true, settings.cassandraReplicationFactor());
         for (String column : BenchRecords.COLUMNS) {
             clients.cassandra().execute(SimpleStatement.newInstance("ALTER TABLE " + table() + " ADD " + column)
                     .setTimeout(Duration.ofSeconds(60)));
         }
         clients.cassandra().refreshSchema();
-        ElasticsearchIndex.ensure(clients.elasticsearch(), settings.elasticsearchIndex(), settings.timestampField(),
+        ElasticsearchIndex.ensure(clients.elasticsearch(), settings.defaultPair().index(), settings.defaultPair().timestampField(),
                 true);
         Map<String, Property> mapping = new LinkedHashMap<>();
         for (ColumnMetadata column : clients.cassandra().getMetadata().getKeyspace(name).orElseThrow()

@@ -69,8 +69,11 @@ class ConfigurationCatalogueTest {
             } else if (d.matches()) {
                 SyncSetting setting = Arrays.stream(SyncSetting.values()).filter(x -> x.key().equals(d.group(1)))
                         .findFirst().orElseThrow(() -> new AssertionError(d.group(1) + " is not in the catalogue"));
-                assertThat(d.group(2)).as("default of parameter " + names.get(names.size() - 1))
-                        .isEqualTo(setting.defaultValue());
+                String parameter = names.get(names.size() - 1);
+                assertThat(d.group(2)).as("default of parameter " + parameter).isEqualTo(setting.defaultValue());
+                // the pair "default" (and the startup check of the daemon-wide keys) reads the same key
+                assertThat(PairSettings.DAEMON_KEYS.get(parameter)).as("daemon-wide key of " + parameter)
+                        .isEqualTo(setting);
             } else {
                 assertThat(line).as("a parameter's default is a daemon-wide key").doesNotContain("defaultValue");
             }

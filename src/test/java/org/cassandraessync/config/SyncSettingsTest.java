@@ -23,10 +23,10 @@ class SyncSettingsTest {
         assertThat(s.cassandraContactPoints()).singleElement()
                 .satisfies(a -> assertThat(a.getHostString() + ":" + a.getPort()).isEqualTo("127.0.0.1:9042"));
         assertThat(s.elasticsearchHosts()).containsExactly(URI.create("http://127.0.0.1:9200"));
-        assertThat(s.period()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.defaultPair().period()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.cassandraCredentials()).isEmpty();
-        assertThat(s.tieBreaker()).isEqualTo(Side.CASSANDRA);
-        assertThat(s.createSchema()).isTrue();
+        assertThat(s.defaultPair().tieBreaker()).isEqualTo(Side.CASSANDRA);
+        assertThat(s.defaultPair().createSchema()).isTrue();
     }
 
     @Test
@@ -41,10 +41,10 @@ class SyncSettingsTest {
         assertThat(s.cassandraContactPoints()).hasSize(2);
         assertThat(s.cassandraContactPoints().get(1).getPort()).isEqualTo(19042);
         assertThat(s.elasticsearchHosts()).hasSize(2);
-        assertThat(s.period()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.defaultPair().period()).isEqualTo(Duration.ofSeconds(90));
         assertThat(s.cassandraCredentials()).hasValueSatisfying(c -> assertThat(c.password()).isEqualTo("secret"));
         assertThat(s.cassandraCredentials().get().toString()).doesNotContain("secret");
-        assertThat(s.tieBreaker()).isEqualTo(Side.ELASTICSEARCH);
+        assertThat(s.defaultPair().tieBreaker()).isEqualTo(Side.ELASTICSEARCH);
     }
 
     @Test
@@ -56,27 +56,29 @@ class SyncSettingsTest {
                 "sync.elasticsearch.index", "Records",
                 "sync.cassandra.keyspace", "bad-name",
                 "sync.create-schema", "yes",
+                "sync.to-elasticsearch", "mask-emails",
                 "sync.elasticsearch.password", "orphan")))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .satisfies(e -> assertThat(((InvalidConfigurationException) e).problems()).hasSize(7))
+                .satisfies(e -> assertThat(((InvalidConfigurationException) e).problems()).hasSize(8))
                 .hasMessageContaining("sync.period = '0s'")
                 .hasMessageContaining("sync.cassandra.contact-points = 'localhost'")
                 .hasMessageContaining("sync.elasticsearch.hosts = 'ftp://es:21'")
                 .hasMessageContaining("sync.elasticsearch.index = 'Records'")
                 .hasMessageContaining("sync.cassandra.keyspace = 'bad-name'")
                 .hasMessageContaining("sync.create-schema = 'yes'")
+                .hasMessageContaining("sync.to-elasticsearch = 'mask-emails': expected an endpoint URI")
                 .hasMessageContaining("sync.elasticsearch.password is set but sync.elasticsearch.username is empty");
     }
 
     @Test
     void iso_durations_are_accepted_and_garbage_is_not() {
-        assertThat(settings(Map.of("sync.period", "PT0.5S")).period()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings(Map.of("sync.period", "PT0.5S")).defaultPair().period()).isEqualTo(Duration.ofMillis(500));
         assertThatThrownBy(() -> settings(Map.of("sync.period", "soon")))
                 .hasMessageContaining("sync.period = 'soon': expected a duration");
         assertThatThrownBy(() -> settings(Map.of("sync.period", "abc")))
                 .hasMessageContaining("sync.period = 'abc': expected a duration such as 500ms, 5s");
-        assertThat(settings(Map.of("sync.overlap", "0s")).overlap()).isZero();
-        assertThat(settings(Map.of("sync.overlap", "1h30m")).overlap()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(settings(Map.of("sync.overlap", "0s")).defaultPair().overlap()).isZero();
+        assertThat(settings(Map.of("sync.overlap", "1h30m")).defaultPair().overlap()).isEqualTo(Duration.ofMinutes(90));
     }
 
     @Test
@@ -95,9 +97,9 @@ class SyncSettingsTest {
     void cron_write_mode_and_schema_evolution_are_validated() {
         SyncSettings s = settings(Map.of("sync.cron", "0/10 * * * * ?", "sync.cassandra.write-mode", "LWT",
                 "sync.cassandra.schema-evolution", "ignore"));
-        assertThat(s.cron()).hasValue("0/10 * * * * ?");
-        assertThat(s.cassandraLightweightTransactions()).isTrue();
-        assertThat(s.cassandraSchemaEvolution()).isEqualTo(org.cassandraessync.schema.SchemaEvolution.Mode.IGNORE);
+        assertThat(s.defaultPair().cron()).hasValue("0/10 * * * * ?");
+        assertThat(s.defaultPair().lightweightTransactions()).isTrue();
+        assertThat(s.defaultPair().schemaEvolution()).isEqualTo(org.cassandraessync.schema.SchemaEvolution.Mode.IGNORE);
         assertThatThrownBy(() -> settings(Map.of("sync.cron", "every minute", "sync.cassandra.write-mode", "paxos",
                 "sync.batch-size", "0")))
                 .hasMessageContaining("sync.cron = 'every minute'")

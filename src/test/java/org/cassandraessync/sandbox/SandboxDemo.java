@@ -82,9 +82,9 @@ public final class SandboxDemo {
     static void seed(SyncSettings settings) {
         StoreClients clients = StoreClients.connect(settings);
         try {
-            CassandraSchema.ensure(clients.cassandra(), settings.cassandraKeyspace(), settings.cassandraTable(),
-                    settings.idField(), settings.timestampField(), true, settings.cassandraReplicationFactor());
-            ElasticsearchIndex.ensure(clients.elasticsearch(), settings.elasticsearchIndex(), settings.timestampField(),
+            CassandraSchema.ensure(clients.cassandra(), settings.defaultPair().keyspace(), settings.defaultPair().table(),
+                    settings.defaultPair().idField(), settings.defaultPair().timestampField(), true, settings.cassandraReplicationFactor());
+            ElasticsearchIndex.ensure(clients.elasticsearch(), settings.defaultPair().index(), settings.defaultPair().timestampField(),
                     true);
             CqlSession cql = clients.cassandra();
             for (String column : new String[] {"name text", "price decimal", "tags set<text>", "in_stock boolean"}) {
@@ -100,7 +100,7 @@ public final class SandboxDemo {
             index(clients, now, "Kettle", "39.99", true);
             index(clients, now, "Scale", "24.50", true);
             index(clients, now, "Tamper", "19.00", false);
-            clients.elasticsearch().indices().refresh(r -> r.index(settings.elasticsearchIndex()));
+            clients.elasticsearch().indices().refresh(r -> r.index(settings.defaultPair().index()));
             LOG.info("Seeded 3 products in Cassandra demo.products and 3 in Elasticsearch index products");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
