@@ -23,4 +23,21 @@ public interface CycleObserver {
     /** A cycle ended, successfully or not ({@link CycleSummary#failed()}). */
     default void ended(CycleSummary summary) {
     }
+
+    /** A sign of life: a page of changes was read. */
+    default void progressed() {
+    }
+
+    /** A cycle committed its checkpoints. */
+    default void succeeded() {
+    }
+
+    /**
+     * A cycle failed.
+     *
+     * @param reason the line it logged
+     * @param needsOperator true when retrying does not cure it (a refused password, certificate or permission)
+     */
+    default void failed(String reason, boolean needsOperator) {
+    }
 }

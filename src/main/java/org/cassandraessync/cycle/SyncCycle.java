@@ -48,14 +48,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     private final Map<Side, Long> sideStartedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile CycleSummary last;
     private final CycleProgress progress;
-    private volatile CycleObserver observer = CycleObserver.NONE;
-    private final Instant createdAt;
-    /** The end of the last successful cycle, or null. */
-    private volatile Instant lastSuccess;
-    /** The last sign of life: a page read or a cycle committed. */
-    private volatile Instant lastProgress;
-    private volatile String lastFailure;
-    private volatile boolean lastFailureNeedsOperator;
+    private final List<CycleObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Map<Side, Instant> committed;
     private final Heartbeat heartbeat;
 
@@ -68,13 +61,16 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         this.windows = new CycleWindows(overlap);
         this.backoff = new Backoff(period);
         this.progress = new CycleProgress(pair, counters::readInCycle);
-        this.createdAt = clock.instant();
-        this.heartbeat = new Heartbeat(pair, createdAt);
+        this.heartbeat = new Heartbeat(pair, clock.instant());
     }
 
-    /** Told of each record written and each cycle's end (the metrics). */
-    public void observer(CycleObserver observer) {
-        this.observer = observer == null ? CycleObserver.NONE : observer;
+    /** Told of each record written, each page read and each cycle's end (the health, the metrics). */
+    public void observe(CycleObserver observer) {
+        observers.add(observer);
+    }
+
+    public void stopObserving(CycleObserver observer) {
+        observers.remove(observer);
     }
 
     /** False while backing off after failed cycles. */
@@ -137,7 +133,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
             }
         }
         if (!page.isEmpty()) {
-            lastProgress = clock.instant();
+            observers.forEach(CycleObserver::progressed);
             progress.pageRead(page.get(0).side());
         }
         return toDecide;
@@ -178,7 +174,8 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         synced.remember(record);
         synced.remember(write.target(), record.id(), record.lastModified(), stamp);
         counters.written(write.target());
-        observer.written(write.target(), clock.millis() - record.lastModified().toEpochMilli());
+        long lag = clock.millis() - record.lastModified().toEpochMilli();
+        observers.forEach(o -> o.written(write.target(), lag));
     }
 
     /** The source's checkpoint stays before this version so the next cycle decides it again. */
@@ -209,10 +206,10 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         counters.rejected(deadLetters.count() - rejectedAtStart);
         last = counters.cycle(false);
         progress.ended();
-        lastSuccess = clock.instant();
-        lastProgress = lastSuccess;
-        lastFailure = null;
-        observer.ended(last);
+        observers.forEach(o -> {
+            o.succeeded();
+            o.ended(last);
+        });
         Map<Side, Long> took = sideMillis(last.millis());
         // a cycle that changed nothing is not news; the heartbeat says the pair is alive
         boolean news = last.writtenInAll() + last.conflicts() + last.rejected() > 0;
@@ -248,13 +245,15 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     public void failed(Exception cause, Optional<String> explanation) {
         last = counters.cycle(true);
         progress.ended();
-        lastFailure = explanation.orElseGet(() -> rootMessage(cause));
-        lastFailureNeedsOperator = explanation.isPresent();
-        observer.ended(last);
+        String reason = explanation.orElseGet(() -> rootMessage(cause));
+        observers.forEach(o -> {
+            o.failed(reason, explanation.isPresent());
+            o.ended(last);
+        });
         heartbeat.cycleEnded(last, clock.instant(), this::checkpointAges);
         Duration pause = backoff.failed(clock.instant());
         LOG.warn("{} cycle {} failed after {} ms, retrying in {} s: {}", pair, last.cycle(), last.millis(),
-                pause.toMillis() / 1000.0, lastFailure);
+                pause.toMillis() / 1000.0, reason);
     }
 
     /**
@@ -290,34 +289,6 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /** How far a long cycle has come, per side. */
     public CycleProgress progress() {
         return progress;
-    }
-
-    /** When this pair's cycles were set up (the reference for staleness before any cycle succeeded). */
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    /** The end of the last successful cycle; empty before the first. */
-    public Optional<Instant> lastSuccess() {
-        return Optional.ofNullable(lastSuccess);
-    }
-
-    /** The last sign of progress: a page read or a cycle committed; empty before the first. */
-    public Optional<Instant> lastProgress() {
-        return Optional.ofNullable(lastProgress);
-    }
-
-    /**
-     * True when the last cycle failed for a reason that retrying does not cure (credentials,
-     * certificates, permissions: it came with an explanation of what to fix).
-     */
-    public boolean lastFailureNeedsOperator() {
-        return lastFailure != null && lastFailureNeedsOperator;
-    }
-
-    /** Why the last cycle failed; empty when it succeeded (or none ran yet). */
-    public Optional<String> lastFailure() {
-        return Optional.ofNullable(lastFailure);
     }
 
     /** How far each side's committed checkpoint is behind now; empty before a checkpoint is known. */

@@ -43,7 +43,10 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
     private final Timer failedCycles;
     private final Counter failedCount;
 
-    private PairMetrics(MeterRegistry registry, String pair, SyncCycle cycle, PairRole role) {
+    private final SyncCycle cycle;
+
+    private PairMetrics(MeterRegistry registry, String pair, SyncCycle cycle, PairHealth health, PairRole role) {
+        this.cycle = cycle;
         this.registry = registry;
         add(Gauge.builder(PREFIX + "leader", role, r -> r.leads() ? 1 : 0)
                 .description("1 when this instance runs the pair's cycles (leads it), 0 when it stands by")
@@ -75,7 +78,7 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
                 cycle, c -> c.totals().conflicts(), pair);
         counter("records.rejected", "Records sent to the dead-letter file", cycle, c -> c.totals().rejected(), pair);
         gauge("last.success.age", "Time since the last successful cycle ended (NaN: none yet)", cycle,
-                c -> c.lastSuccess().map(t -> seconds(Duration.between(t, java.time.Instant.now()))).orElse(Double.NaN),
+                c -> health.lastSuccess().map(t -> seconds(Duration.between(t, java.time.Instant.now()))).orElse(Double.NaN),
                 pair, null, null, "seconds");
         succeeded = add(Timer.builder(PREFIX + "cycle.duration").description("Duration of the pair's cycles")
                 .tags("pair", pair, "outcome", "success").register(registry));
@@ -86,9 +89,10 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
     }
 
     /** Registers the pair's meters and follows its cycles. */
-    public static PairMetrics bind(MeterRegistry registry, String pair, SyncCycle cycle, PairRole role) {
-        PairMetrics metrics = new PairMetrics(registry, pair, cycle, role);
-        cycle.observer(metrics);
+    public static PairMetrics bind(MeterRegistry registry, String pair, SyncCycle cycle, PairHealth health,
+            PairRole role) {
+        PairMetrics metrics = new PairMetrics(registry, pair, cycle, health, role);
+        cycle.observe(metrics);
         return metrics;
     }
 
@@ -110,6 +114,7 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
     /** Removes the pair's meters (the pair's route was removed). */
     @Override
     public void close() {
+        cycle.stopObserving(this);
         meters.forEach(registry::remove);
         meters.clear();
     }

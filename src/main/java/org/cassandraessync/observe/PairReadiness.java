@@ -31,15 +31,17 @@ public final class PairReadiness extends AbstractHealthCheck {
 
     private final String pair;
     private final SyncCycle cycle;
+    private final PairHealth health;
     private final StoreClients stores;
     private final Duration bound;
     private final PairRole role;
 
-    public PairReadiness(String pair, SyncCycle cycle, StoreClients stores, Duration period, Optional<String> cron,
-            PairRole role) {
+    public PairReadiness(String pair, SyncCycle cycle, PairHealth health, StoreClients stores, Duration period,
+            Optional<String> cron, PairRole role) {
         super("cassandra-es-sync", "cassandra-es-sync-" + pair);
         this.pair = pair;
         this.cycle = cycle;
+        this.health = health;
         this.stores = stores;
         this.bound = bound(period, cron);
         this.role = role;
@@ -75,17 +77,17 @@ public final class PairReadiness extends AbstractHealthCheck {
             role.leadingSince().filter(t -> leads).ifPresent(t -> builder.detail("leading.since", t.toString()));
             role.lastCommit().ifPresent(c -> builder.detail("last.commit", c));
         }
-        cycle.lastSuccess().ifPresent(t -> builder.detail("last.success", t.toString()));
-        cycle.lastFailure().ifPresent(f -> builder.detail("last.failure", f));
+        health.lastSuccess().ifPresent(t -> builder.detail("last.success", t.toString()));
+        health.lastFailure().ifPresent(f -> builder.detail("last.failure", f));
         cycle.checkpointAges().forEach((side, age) -> builder.detail("checkpoint.age.seconds." + side.label(),
                 age.toSeconds()));
         List<String> problems = new ArrayList<>(stores.problems(STORE_TIMEOUT));
-        Optional<Instant> progress = cycle.lastProgress();
-        String failure = cycle.lastFailure().map(f -> "; last failure: " + f).orElse("");
-        if (cycle.lastFailureNeedsOperator()) {
+        Optional<Instant> progress = health.lastProgress();
+        String failure = health.lastFailure().map(f -> "; last failure: " + f).orElse("");
+        if (health.lastFailureNeedsOperator()) {
             // a refused password, certificate or permission: retrying will not cure it (said once,
             // when the store check above found the same)
-            String line = cycle.lastFailure().orElse("");
+            String line = health.lastFailure().orElse("");
             if (problems.stream().noneMatch(line::equals)) {
                 problems.add("the last cycle failed: " + line);
             }
@@ -99,7 +101,7 @@ public final class PairReadiness extends AbstractHealthCheck {
             }
         } else if (progress.isEmpty()) {
             problems.add("no cycle has completed yet (started "
-                    + Duration.between(cycle.createdAt(), now).toSeconds() + " s ago)" + failure);
+                    + Duration.between(health.createdAt(), now).toSeconds() + " s ago)" + failure);
         } else {
             Duration quiet = Duration.between(progress.get(), now);
             if (quiet.compareTo(bound) > 0) {

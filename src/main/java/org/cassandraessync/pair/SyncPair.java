@@ -29,6 +29,7 @@ import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.DecisionsInFlight;
 import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
 import org.cassandraessync.cycle.SyncCycle;
+import org.cassandraessync.observe.PairHealth;
 import org.cassandraessync.observe.PairMetrics;
 import org.cassandraessync.observe.PairReadiness;
 import org.cassandraessync.ha.ElectedRole;
@@ -79,6 +80,7 @@ public class SyncPair implements CamelContextAware {
     private StoreFactory storeFactory;
     private PairReadiness readiness;
     private volatile PairMetrics metrics;
+    private PairHealth health;
     private Checkpoints checkpoints;
     private ElectedRole role;
     private final Map<Side, List<PendingWrite>> toWrite = new EnumMap<>(Side.class);
@@ -144,6 +146,8 @@ public class SyncPair implements CamelContextAware {
         role = new ElectedRole(context, settings.pair(), daemon.ha(), checkpoints);
         cycle = new SyncCycle(settings.pair(), checkpoints, deadLetters, settings.overlap(), settings.period(),
                 Clock.systemUTC());
+        health = new PairHealth(Clock.systemUTC());
+        cycle.observe(health);
         observe();
         ExecutorServiceManager threads = context.getExecutorServiceManager();
         readAhead = threads.newCachedThreadPool(this, "sync-read-ahead-" + settings.pair());
@@ -156,11 +160,12 @@ public class SyncPair implements CamelContextAware {
      * liveness check once per context.
      */
     private void observe() {
-        HealthCheckRegistry health = HealthCheckRegistry.get(context);
-        if (health != null) {
-            readiness = new PairReadiness(settings.pair(), cycle, clients, settings.period(), settings.cron(), role);
+        HealthCheckRegistry checks = HealthCheckRegistry.get(context);
+        if (checks != null) {
+            readiness = new PairReadiness(settings.pair(), cycle, health, clients, settings.period(), settings.cron(),
+                    role);
             readiness.setCamelContext(context);
-            health.register(readiness);
+            checks.register(readiness);
             SchedulerLiveness.ensureRegistered(context);
         }
         bindMetrics();
@@ -187,7 +192,7 @@ public class SyncPair implements CamelContextAware {
         if (metrics == null) {
             MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
             if (registry != null) {
-                metrics = PairMetrics.bind(registry, settings.pair(), cycle, role);
+                metrics = PairMetrics.bind(registry, settings.pair(), cycle, health, role);
             }
         }
     }
@@ -197,9 +202,9 @@ public class SyncPair implements CamelContextAware {
         if (context != null && settings != null) {
             context.getRegistry().unbind(BEAN_PREFIX + settings.pair());
             clients.unregister(settings.pair());
-            HealthCheckRegistry health = HealthCheckRegistry.get(context);
-            if (health != null && readiness != null) {
-                health.unregister(readiness);
+            HealthCheckRegistry checks = HealthCheckRegistry.get(context);
+            if (checks != null && readiness != null) {
+                checks.unregister(readiness);
             }
         }
         if (metrics != null) {
@@ -354,7 +359,7 @@ public class SyncPair implements CamelContextAware {
 
     /** Why the last cycle failed (the line it logged); empty when it succeeded or none ran yet. */
     public Optional<String> lastFailure() {
-        return cycle.lastFailure();
+        return health.lastFailure();
     }
 
     /** The pair's name. */
