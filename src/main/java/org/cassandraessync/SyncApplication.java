@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.apache.camel.main.Main;
 import org.cassandraessync.config.InvalidConfigurationException;
-import org.cassandraessync.config.SyncConfiguration;
+import org.cassandraessync.SyncConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -74,8 +74,8 @@ final class SyncCommands {
         } catch (Exception e) {
             // a refused password, certificate or permission: the line that says what to fix
             var stores = main.getCamelContext() == null ? null : main.getCamelContext().getRegistry()
-                    .lookupByNameAndType(org.cassandraessync.config.StoreClients.BEAN,
-                            org.cassandraessync.config.StoreClients.class);
+                    .lookupByNameAndType(org.cassandraessync.connect.StoreClients.BEAN,
+                            org.cassandraessync.connect.StoreClients.class);
             var explained = stores == null ? java.util.Optional.<String>empty() : stores.explain(e);
             if (explained.isPresent()) {
                 throw new IllegalStateException(explained.get());

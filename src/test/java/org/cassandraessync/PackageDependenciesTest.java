@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Dependencies between the project's packages point one way: the record model depends on nothing,
  * the stores on the model, the cycle engine on the model and the state only, and only the wiring
- * (pair, config, the application) sees everything. Read from the sources' references.
+ * (pair, the application) sees everything; the settings (config) come before the connections
+ * (connect) that use them. Read from the sources' references.
  */
 class PackageDependenciesTest {
 
@@ -34,11 +35,12 @@ class PackageDependenciesTest {
             Map.entry("schema", Set.of("record", "state", "cassandra", "elasticsearch")),
             Map.entry("cycle", Set.of("record", "state")),
             Map.entry("config", Set.of("record", "schema")),
-            Map.entry("ha", Set.of("record", "state", "config")),
-            Map.entry("observe", Set.of("record", "cycle", "config", "ha")),
-            Map.entry("pair", Set.of("record", "state", "cassandra", "elasticsearch", "schema", "cycle", "config", "ha",
-                    "observe")),
-            Map.entry("", Set.of("config", "pair", "record")));
+            Map.entry("connect", Set.of("record", "config")),
+            Map.entry("ha", Set.of("record", "state", "config", "connect")),
+            Map.entry("observe", Set.of("record", "cycle", "config", "connect", "ha")),
+            Map.entry("pair", Set.of("record", "state", "cassandra", "elasticsearch", "schema", "cycle", "config",
+                    "connect", "ha", "observe")),
+            Map.entry("", Set.of("config", "connect", "pair", "record")));
 
     @Test
     void packages_depend_on_each_other_one_way_only() throws IOException {

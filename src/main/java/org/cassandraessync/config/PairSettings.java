@@ -35,6 +35,9 @@ public record PairSettings(
         boolean createSchema,
         Map<Side, String> yourSteps) {
 
+    /** The pair the daemon-wide keys define: synced when no pair is declared. */
+    public static final String DEFAULT_PAIR = "default";
+
     /** The template's parameter names: a public interface. */
     public static final List<String> PARAMETERS = List.of("pair", "keyspace", "table", "index", "period", "cron",
             "overlap", "batch-size", "id-field", "timestamp-field", "tie-breaker", "schema-evolution", "write-mode",

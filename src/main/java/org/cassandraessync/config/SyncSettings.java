@@ -73,7 +73,7 @@ public record SyncSettings(
         var maxClockSkew = r.get(SyncSetting.MAX_CLOCK_SKEW, SyncSettings::nonNegativeDuration);
         var stateDir = r.get(SyncSetting.STATE_DIR, SyncSettings::path);
         var ha = HighAvailability.read(r);
-        var defaultPair = PairSettings.fromDaemonKeys(SyncConfiguration.DEFAULT_PAIR, r);
+        var defaultPair = PairSettings.fromDaemonKeys(PairSettings.DEFAULT_PAIR, r);
         r.failOnProblems();
         return new SyncSettings(contactPoints, datacenter, cassandraCredentials, cassandraTls, replicationFactor,
                 hosts, esCredentials, apiKey, esTls, maxClockSkew, stateDir, ha, defaultPair.get());

@@ -17,7 +17,7 @@ import org.apache.camel.spi.PropertiesFunction;
 import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.cassandraessync.config.HighAvailability;
 import org.cassandraessync.config.InvalidConfigurationException;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.config.SyncSetting;
 import org.cassandraessync.config.SyncSettings;
 import org.slf4j.Logger;

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.ha.PairRole;
 import org.cassandraessync.record.Side;

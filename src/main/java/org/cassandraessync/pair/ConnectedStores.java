@@ -18,7 +18,7 @@ import org.cassandraessync.cassandra.CassandraTable;
 import org.cassandraessync.cassandra.CassandraWriter;
 import org.cassandraessync.cassandra.RowLayout;
 import org.cassandraessync.config.PairSettings;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.elasticsearch.ElasticsearchChanges;
 import org.cassandraessync.elasticsearch.ElasticsearchIndex;

@@ -24,7 +24,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.cassandraessync.config.PairSettings;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
 import org.cassandraessync.cycle.SyncCycle;

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cassandraessync.cassandra.CassandraCheckpoints;
 import org.cassandraessync.config.HighAvailability;
 import org.cassandraessync.config.PairSettings;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.cycle.SyncCycle;
 import org.cassandraessync.record.PendingWrite;

@@ -23,7 +23,7 @@ import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.util.StringHelper;
 import org.cassandraessync.config.PairSettings;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.DecisionsInFlight;

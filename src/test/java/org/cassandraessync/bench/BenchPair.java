@@ -12,7 +12,7 @@ import co.elastic.clients.elasticsearch._types.mapping.Property;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import org.cassandraessync.cassandra.CassandraSchema;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.elasticsearch.ElasticsearchIndex;
 import org.cassandraessync.sandbox.SandboxFiles;

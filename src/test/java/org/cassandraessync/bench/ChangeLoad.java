@@ -24,7 +24,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import org.cassandraessync.bench.BenchRecords.BenchRecord;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.record.Timestamps;
 
 /**

@@ -9,7 +9,7 @@ import org.cassandraessync.bench.BenchResult.Incremental;
 import org.cassandraessync.bench.BenchResult.IncrementalRate;
 import org.cassandraessync.bench.ChangeLoad.Observation;
 import org.cassandraessync.bench.DaemonProcess.Cycle;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -22,7 +22,7 @@ import org.cassandraessync.bench.BenchResult.Incremental;
 import org.cassandraessync.bench.BenchResult.RawCopy;
 import org.cassandraessync.bench.BenchResult.Target;
 import org.cassandraessync.bench.DaemonProcess.Cycle;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.sandbox.Sandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -127,7 +127,7 @@ final class CassandraServer implements AutoCloseable {
         Map<String, String> asDefaultSuperuser = new java.util.HashMap<>(connectionProperties());
         asDefaultSuperuser.put("sync.cassandra.username", "cassandra");
         asDefaultSuperuser.put("sync.cassandra.password", "cassandra");
-        org.cassandraessync.config.StoreClients clients = new org.cassandraessync.config.StoreClients(
+        org.cassandraessync.connect.StoreClients clients = new org.cassandraessync.connect.StoreClients(
                 org.cassandraessync.config.SyncSettings.from(k -> java.util.Optional.ofNullable(asDefaultSuperuser.get(k))));
         try {
             var session = clients.cassandra();

@@ -13,7 +13,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import org.apache.camel.main.Main;
 import org.cassandraessync.SyncApplication;
 import org.cassandraessync.cassandra.CassandraSchema;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.elasticsearch.ElasticsearchIndex;
 import org.slf4j.Logger;

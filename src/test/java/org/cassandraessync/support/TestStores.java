@@ -15,7 +15,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import org.cassandraessync.cassandra.CassandraChanges;
 import org.cassandraessync.cassandra.CassandraRecordMapper;
 import org.cassandraessync.cassandra.CassandraTable;
-import org.cassandraessync.config.StoreClients;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.elasticsearch.ElasticsearchChanges;
 import org.cassandraessync.elasticsearch.ElasticsearchRecordMapper;
 import org.cassandraessync.record.Side;

@@ -1,4 +1,4 @@
-package org.cassandraessync.config;
+package org.cassandraessync.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

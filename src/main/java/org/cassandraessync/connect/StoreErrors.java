@@ -1,4 +1,4 @@
-package org.cassandraessync.config;
+package org.cassandraessync.connect;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,5 +1,9 @@
-package org.cassandraessync.config;
+package org.cassandraessync.connect;
 
+import org.cassandraessync.config.InvalidConfigurationException;
+import org.cassandraessync.config.SyncSetting;
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.config.TlsSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,8 @@
-package org.cassandraessync.config;
+package org.cassandraessync;
 
+import org.cassandraessync.config.PairSettings;
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.connect.StoreClients;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,7 +30,7 @@ public class SyncConfiguration implements CamelConfiguration {
     /** The id of the route template a pair instantiates ({@code routes/cassandra-es-sync.yaml}). */
     public static final String TEMPLATE = "cassandra-es-sync";
     /** The pair the daemon-wide keyspace, table and index define when no pair is declared. */
-    public static final String DEFAULT_PAIR = "default";
+    public static final String DEFAULT_PAIR = PairSettings.DEFAULT_PAIR;
 
     @Override
     public void configure(CamelContext context) throws Exception {
