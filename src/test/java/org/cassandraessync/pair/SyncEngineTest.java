@@ -18,6 +18,7 @@ import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.support.InMemoryStore;
 import org.cassandraessync.support.InMemoryStores;
+import org.cassandraessync.support.ReadmeExample;
 import org.cassandraessync.support.RunningDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -212,18 +213,8 @@ class SyncEngineTest {
     void the_route_named_in_to_elasticsearch_changes_or_stops_what_reaches_elasticsearch_and_nothing_else()
             throws Exception {
         Path routes = Files.createDirectories(stateDir.resolve("routes"));
-        Files.writeString(routes.resolve("mine.yaml"), """
-                - route:
-                    from:
-                      uri: direct:mine
-                      steps:
-                        - filter:
-                            simple: "${body.fields[status]} == 'draft'"
-                            steps:
-                              - stop: {}
-                        - setBody:
-                            simple: "${body.withField('email', '***')}"
-                """);
+        // the README's example route (drafts stopped, e-mail addresses masked)
+        Files.writeString(routes.resolve("mine.yaml"), ReadmeExample.integratorsRoute());
         UUID published = UUID.randomUUID();
         UUID draft = UUID.randomUUID();
         UUID fromElasticsearch = UUID.randomUUID();
@@ -231,7 +222,7 @@ class SyncEngineTest {
         cassandra.put(draft, now.minusSeconds(5), Map.of("status", "draft", "email", "bob@example.com"));
         elasticsearch.put(fromElasticsearch, now.minusSeconds(5), Map.of("status", "draft", "email", "cy@example.com"));
 
-        try (RunningDaemon daemon = start(Map.of("sync.to-elasticsearch", "direct:mine",
+        try (RunningDaemon daemon = start(Map.of("sync.to-elasticsearch", "direct:to-elasticsearch",
                 "camel.main.routes-include-pattern", "file:routes/*.yaml,file:" + routes + "/*.yaml"))) {
             settled(daemon);
 
