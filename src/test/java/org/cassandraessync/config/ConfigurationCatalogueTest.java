@@ -43,14 +43,23 @@ class ConfigurationCatalogueTest {
     }
 
     @Test
-    void readme_configuration_table_documents_every_key() throws IOException {
+    void readme_configuration_table_documents_every_key_with_its_default() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
-        Matcher rows = Pattern.compile("(?m)^\\| `(sync\\.[a-z.-]+)` \\|").matcher(readme);
+        int start = readme.indexOf("\n## Configuration\n");
+        assertThat(start).as("README section Configuration").isPositive();
+        int end = readme.indexOf("\n## ", start + 1);
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        Matcher rows = Pattern.compile("(?m)^\\| `(sync\\.[a-z.-]+)` \\| (`[^`]*`|\\(empty\\)) \\|").matcher(section);
         Set<String> documented = new LinkedHashSet<>();
         while (rows.find()) {
             documented.add(rows.group(1));
+            SyncSetting setting = Arrays.stream(SyncSetting.values()).filter(x -> x.key().equals(rows.group(1)))
+                    .findFirst().orElseThrow(() -> new AssertionError(rows.group(1) + " is not in the catalogue"));
+            String shown = rows.group(2).equals("(empty)") ? "" : rows.group(2).substring(1, rows.group(2).length() - 1);
+            assertThat(shown).as("README default of " + setting.key()).isEqualTo(setting.defaultValue());
         }
-        assertThat(documented).containsExactlyInAnyOrderElementsOf(catalogue());
+        assertThat(documented).as("keys in the README's Configuration table")
+                .containsExactlyInAnyOrderElementsOf(catalogue());
     }
 
     @Test
