@@ -1,8 +1,5 @@
 package org.cassandraessync;
 
-import org.cassandraessync.config.PairSettings;
-import org.cassandraessync.config.SyncSettings;
-import org.cassandraessync.connect.StoreClients;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +13,9 @@ import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cassandraessync.config.PairSettings;
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.connect.StoreClients;
 
 /**
  * What the standalone daemon adds to a Camel context, before its routes are loaded: the
@@ -29,8 +29,6 @@ public class SyncConfiguration implements CamelConfiguration {
 
     /** The id of the route template a pair instantiates ({@code routes/cassandra-es-sync.yaml}). */
     public static final String TEMPLATE = "cassandra-es-sync";
-    /** The pair the daemon-wide keyspace, table and index define when no pair is declared. */
-    public static final String DEFAULT_PAIR = PairSettings.DEFAULT_PAIR;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -73,7 +71,7 @@ public class SyncConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Declares the pair {@value #DEFAULT_PAIR} from {@code sync.cassandra.keyspace},
+     * Declares the pair {@value PairSettings#DEFAULT_PAIR} from {@code sync.cassandra.keyspace},
      * {@code sync.cassandra.table} and {@code sync.elasticsearch.index} when neither
      * {@code camel.route-template[n].*} nor a YAML {@code templatedRoute} declared one: a
      * single-pair installation keeps working as it is.
@@ -92,14 +90,14 @@ public class SyncConfiguration implements CamelConfiguration {
             }
             SyncSettings settings = clients.settings();
             Map<String, Object> parameters = new LinkedHashMap<>();
-            parameters.put("pair", DEFAULT_PAIR);
             PairSettings pair = settings.defaultPair();
+            parameters.put("pair", pair.pair());
             parameters.put("keyspace", pair.keyspace());
             parameters.put("table", pair.table());
             parameters.put("index", pair.index());
             LOG.info("No pair declared: syncing {}.{} with index {} as pair '{}'", pair.keyspace(), pair.table(),
-                    pair.index(), DEFAULT_PAIR);
-            context.addRouteFromTemplate(DEFAULT_PAIR, TEMPLATE, parameters);
+                    pair.index(), pair.pair());
+            context.addRouteFromTemplate(pair.pair(), TEMPLATE, parameters);
         }
     }
 }

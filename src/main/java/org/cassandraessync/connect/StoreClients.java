@@ -1,9 +1,5 @@
 package org.cassandraessync.connect;
 
-import org.cassandraessync.config.InvalidConfigurationException;
-import org.cassandraessync.config.SyncSetting;
-import org.cassandraessync.config.SyncSettings;
-import org.cassandraessync.config.TlsSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -36,6 +32,10 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
+import org.cassandraessync.config.InvalidConfigurationException;
+import org.cassandraessync.config.SyncSetting;
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.config.TlsSettings;
 
 /**
  * The connections to both stores, shared by every pair of the daemon (one per Camel context, in

@@ -4,13 +4,11 @@ import org.cassandraessync.record.Side;
 
 /**
  * Told of what a pair's cycles do, as it happens, for figures that cannot be read afterwards from
- * the counters: the lag of each record written and the duration of each cycle (the metrics).
+ * the counters: the lag of each record written and the duration of each cycle (the metrics), the
+ * signs of progress, successes and failures (the pair's health).
  * Called from the cycle's and the writers' threads; implementations must be quick and thread-safe.
  */
 public interface CycleObserver {
-
-    CycleObserver NONE = new CycleObserver() {
-    };
 
     /**
      * A record landed in {@code target}.

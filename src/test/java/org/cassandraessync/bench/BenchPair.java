@@ -13,6 +13,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import org.cassandraessync.cassandra.CassandraSchema;
 import org.cassandraessync.connect.StoreClients;
+import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.elasticsearch.ElasticsearchIndex;
 import org.cassandraessync.sandbox.SandboxFiles;
@@ -76,14 +77,15 @@ final class BenchPair {
             throw new UncheckedIOException(e);
         }
         SyncSettings settings = settings();
-        CassandraSchema.ensure(clients.cassandra(), settings.defaultPair().keyspace(), settings.defaultPair().table(),
-                settings.defaultPair().idField(), settings.defaultPair().timestampField(), true, settings.cassandraReplicationFactor());
+        PairSettings pair = settings.defaultPair();
+        CassandraSchema.ensure(clients.cassandra(), pair.keyspace(), pair.table(), pair.idField(),
+                pair.timestampField(), true, settings.cassandraReplicationFactor());
         for (String column : BenchRecords.COLUMNS) {
             clients.cassandra().execute(SimpleStatement.newInstance("ALTER TABLE " + table() + " ADD " + column)
                     .setTimeout(Duration.ofSeconds(60)));
         }
         clients.cassandra().refreshSchema();
-        ElasticsearchIndex.ensure(clients.elasticsearch(), settings.defaultPair().index(), settings.defaultPair().timestampField(),
+        ElasticsearchIndex.ensure(clients.elasticsearch(), pair.index(), pair.timestampField(),
                 true);
         Map<String, Property> mapping = new LinkedHashMap<>();
         for (ColumnMetadata column : clients.cassandra().getMetadata().getKeyspace(name).orElseThrow()

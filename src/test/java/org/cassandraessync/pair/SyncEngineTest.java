@@ -8,13 +8,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.OptionalIdentifiedDefinition;
+import org.apache.camel.model.OutputNode;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.TryDefinition;
 import org.cassandraessync.cycle.CycleSummary;
+import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.support.InMemoryStore;
 import org.cassandraessync.support.InMemoryStores;
@@ -268,19 +278,19 @@ class SyncEngineTest {
         }
         UUID order = UUID.randomUUID();
         UUID invoice = UUID.randomUUID();
-        stores.of("orders", org.cassandraessync.record.Side.CASSANDRA).put(order, now.minusSeconds(5), name("order"));
-        stores.of("invoices", org.cassandraessync.record.Side.ELASTICSEARCH).put(invoice, now.minusSeconds(5),
+        stores.of("orders", Side.CASSANDRA).put(order, now.minusSeconds(5), name("order"));
+        stores.of("invoices", Side.ELASTICSEARCH).put(invoice, now.minusSeconds(5),
                 name("invoice"));
 
         try (RunningDaemon daemon = start(pairs)) {
             await("both pairs copied their record").atMost(LIMIT).until(() ->
-                    nameOf(stores.of("orders", org.cassandraessync.record.Side.ELASTICSEARCH), order) != null
-                    && nameOf(stores.of("invoices", org.cassandraessync.record.Side.CASSANDRA), invoice) != null);
+                    nameOf(stores.of("orders", Side.ELASTICSEARCH), order) != null
+                    && nameOf(stores.of("invoices", Side.CASSANDRA), invoice) != null);
 
-            org.apache.camel.CamelContext context = daemon.context();
-            java.util.List<String> unnamed = new java.util.ArrayList<>();
-            for (org.apache.camel.model.RouteDefinition route : context.getCamelContextExtension()
-                    .getContextPlugin(org.apache.camel.model.Model.class).getRouteDefinitions()) {
+            CamelContext context = daemon.context();
+            List<String> unnamed = new ArrayList<>();
+            for (RouteDefinition route : context.getCamelContextExtension().getContextPlugin(Model.class)
+                    .getRouteDefinitions()) {
                 collectUnnamed(route.getOutputs(), unnamed);
             }
             assertThat(unnamed).as("steps without an id").isEmpty();
@@ -292,22 +302,22 @@ class SyncEngineTest {
         }
     }
 
-    private static void collectUnnamed(java.util.List<?> steps, java.util.List<String> unnamed) {
+    private static void collectUnnamed(List<?> steps, List<String> unnamed) {
         for (Object node : steps) {
-            var step = (org.apache.camel.model.OptionalIdentifiedDefinition<?>) node;
+            var step = (OptionalIdentifiedDefinition<?>) node;
             if (!step.hasCustomIdAssigned()) {
                 unnamed.add(step.getShortName() + " " + step.getLabel());
             }
-            if (step instanceof org.apache.camel.model.OutputNode withSteps) {
+            if (step instanceof OutputNode withSteps) {
                 collectUnnamed(withSteps.getOutputs(), unnamed);
             }
-            if (step instanceof org.apache.camel.model.ChoiceDefinition choice) {
+            if (step instanceof ChoiceDefinition choice) {
                 collectUnnamed(choice.getWhenClauses(), unnamed);
                 if (choice.getOtherwise() != null) {
-                    collectUnnamed(java.util.List.of(choice.getOtherwise()), unnamed);
+                    collectUnnamed(List.of(choice.getOtherwise()), unnamed);
                 }
             }
-            if (step instanceof org.apache.camel.model.TryDefinition tryStep) {
+            if (step instanceof TryDefinition tryStep) {
                 collectUnnamed(tryStep.getCatchClauses(), unnamed);
             }
         }

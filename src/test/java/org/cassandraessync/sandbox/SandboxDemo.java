@@ -14,6 +14,7 @@ import org.apache.camel.main.Main;
 import org.cassandraessync.SyncApplication;
 import org.cassandraessync.cassandra.CassandraSchema;
 import org.cassandraessync.connect.StoreClients;
+import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.elasticsearch.ElasticsearchIndex;
 import org.slf4j.Logger;
@@ -81,11 +82,11 @@ public final class SandboxDemo {
     /** Three products only in Cassandra, three only in Elasticsearch. */
     static void seed(SyncSettings settings) {
         StoreClients clients = StoreClients.connect(settings);
+        PairSettings pair = settings.defaultPair();
         try {
-            CassandraSchema.ensure(clients.cassandra(), settings.defaultPair().keyspace(), settings.defaultPair().table(),
-                    settings.defaultPair().idField(), settings.defaultPair().timestampField(), true, settings.cassandraReplicationFactor());
-            ElasticsearchIndex.ensure(clients.elasticsearch(), settings.defaultPair().index(), settings.defaultPair().timestampField(),
-                    true);
+            CassandraSchema.ensure(clients.cassandra(), pair.keyspace(), pair.table(), pair.idField(),
+                    pair.timestampField(), true, settings.cassandraReplicationFactor());
+            ElasticsearchIndex.ensure(clients.elasticsearch(), pair.index(), pair.timestampField(), true);
             CqlSession cql = clients.cassandra();
             for (String column : new String[] {"name text", "price decimal", "tags set<text>", "in_stock boolean"}) {
                 cql.execute("ALTER TABLE demo.products ADD IF NOT EXISTS " + column);
@@ -100,7 +101,7 @@ public final class SandboxDemo {
             index(clients, now, "Kettle", "39.99", true);
             index(clients, now, "Scale", "24.50", true);
             index(clients, now, "Tamper", "19.00", false);
-            clients.elasticsearch().indices().refresh(r -> r.index(settings.defaultPair().index()));
+            clients.elasticsearch().indices().refresh(r -> r.index(pair.index()));
             LOG.info("Seeded 3 products in Cassandra demo.products and 3 in Elasticsearch index products");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
