@@ -61,8 +61,6 @@ class SyncEngineTest {
         properties.put("sync.period", "50ms");
         properties.put("camel.main.shutdown-timeout", "1");
         properties.put("camel.main.jmx-enabled", "false");
-        // Quartz stops its worker threads at once instead of joining each (half a second per test)
-        properties.put("camel.component.quartz.interrupt-jobs-on-shutdown", "true");
         properties.put("camel.management.enabled", "false");
         return RunningDaemon.start(properties, Map.of(StoreFactory.BEAN, stores));
     }
