@@ -81,6 +81,11 @@ public final class StoreClients implements Service {
         return errors.explain(failure);
     }
 
+    /** As {@link #explain(Throwable)}, for a failure of the pair whose index is {@code index}. */
+    public Optional<String> explain(Throwable failure, String index) {
+        return errors.explain(failure, index);
+    }
+
     /**
      * The context's shared connections, created (from its {@code sync.*} properties, validated:
      * {@link InvalidConfigurationException} naming the keys) on the first call.
@@ -166,6 +171,10 @@ public final class StoreClients implements Service {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+                // a closed session's event loops stop at once, not after 2 quiet seconds (every stop,
+                // every verify): by then the driver has closed its connections and nothing is queued
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
         CqlSessionBuilder builder = CqlSession.builder()
                 .withConfigLoader(config)
