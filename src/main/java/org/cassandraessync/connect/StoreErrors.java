@@ -33,9 +33,17 @@ public final class StoreErrors {
 
     /** The one-line explanation of {@code failure}, or empty when it is not one of the failures above. */
     public Optional<String> explain(Throwable failure) {
+        return explain(failure, null);
+    }
+
+    /**
+     * As {@link #explain(Throwable)}, for a failure of a pair's request: a refusal names
+     * {@code index} when the request itself does not (a search of a point in time names none).
+     */
+    public Optional<String> explain(Throwable failure, String index) {
         List<Throwable> chain = chain(failure);
         boolean fromCassandra = chain.stream().anyMatch(StoreErrors::fromCassandraDriver);
-        return fromCassandra ? cassandra(chain) : elasticsearch(chain);
+        return fromCassandra ? cassandra(chain) : elasticsearch(chain, index);
     }
 
     private Optional<String> cassandra(List<Throwable> chain) {
@@ -61,7 +69,7 @@ public final class StoreErrors {
                 "set sync.cassandra.tls=false, or point sync.cassandra.contact-points at the nodes' TLS port");
     }
 
-    private Optional<String> elasticsearch(List<Throwable> chain) {
+    private Optional<String> elasticsearch(List<Throwable> chain, String pairIndex) {
         for (Throwable t : chain) {
             int status = t instanceof ResponseException r ? r.getResponse().getStatusLine().getStatusCode()
                     : t instanceof ElasticsearchException e ? e.status()
@@ -71,8 +79,7 @@ public final class StoreErrors {
                         + " and sync.elasticsearch.password (or password-file), or sync.elasticsearch.api-key");
             }
             if (status == 403) {
-                return Optional.of(elasticsearch + " refused a request (HTTP 403): " + reason(t) + ". Grant that"
-                        + " privilege to the user or API key (docs/security.md, Least privilege, lists what the daemon needs)");
+                return Optional.of(refused(t, pairIndex));
             }
         }
         for (Throwable t : chain) {
@@ -127,18 +134,72 @@ public final class StoreErrors {
         return Optional.empty();
     }
 
-    /** Elasticsearch's own reason for a refusal (it names the action, the user and the privileges that grant it). */
-    private static String reason(Throwable t) {
+    /**
+     * The refusal of {@code t} (HTTP 403) as the operation the daemon attempted, on which index (the
+     * request's, else {@code pairIndex}), and the privilege to grant, from {@link ElasticsearchOperation};
+     * a request the table does not know is named by its method and path, with Elasticsearch's reason
+     * when its answer had a body.
+     */
+    private String refused(Throwable t, String pairIndex) {
+        Optional<String> index = refusedIndex(t).or(() -> Optional.ofNullable(pairIndex));
+        Optional<ElasticsearchOperation> operation = ElasticsearchOperation.of(endpointId(t));
+        if (operation.isPresent()) {
+            String target = index.orElse("the pair's index");
+            return elasticsearch + " refused to " + operation.get().action(target) + " (HTTP 403): grant the index"
+                    + " privilege " + operation.get().privilege() + " on " + target + " to the user or API key"
+                    + " (docs/security.md, Least privilege, lists what the daemon needs)";
+        }
+        String request = requestLine(t).map(r -> " to " + r).orElse("");
+        String reason = serverReason(t).map(r -> ": " + r).orElse("");
+        return elasticsearch + " refused a request" + request + " (HTTP 403)" + reason + ". Grant that privilege to"
+                + " the user or API key (docs/security.md, Least privilege, lists what the daemon needs)";
+    }
+
+    private static String endpointId(Throwable t) {
+        return t instanceof ElasticsearchException e ? e.endpointId()
+                : t instanceof co.elastic.clients.transport.TransportException e ? e.endpointId() : "";
+    }
+
+    /** The index the refused request was about: from its path, else from Elasticsearch's reason ("on indices [x]"). */
+    private static Optional<String> refusedIndex(Throwable t) {
+        Optional<String> fromPath = requestLine(t).map(r -> r.substring(r.indexOf(' ') + 1))
+                .map(path -> path.split("[/?]", 3)).filter(parts -> parts.length > 1)
+                .map(parts -> java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8))
+                .filter(first -> !first.isEmpty() && !first.startsWith("_"));
+        if (fromPath.isPresent()) {
+            return fromPath;
+        }
+        return serverReason(t).flatMap(reason -> {
+            int at = reason.indexOf("on indices [");
+            int end = at < 0 ? -1 : reason.indexOf(']', at);
+            return end < 0 ? Optional.empty() : Optional.of(reason.substring(at + "on indices [".length(), end));
+        });
+    }
+
+    /** "HEAD /products" of the refused request, when the client kept its answer. */
+    private static Optional<String> requestLine(Throwable t) {
+        Object answer = t instanceof ResponseException r ? r.getResponse()
+                : t instanceof co.elastic.clients.transport.TransportException e && e.response() != null
+                        ? e.response().originalResponse()
+                : t instanceof ElasticsearchException e && e.httpResponse() != null ? e.httpResponse().originalResponse()
+                : null;
+        return answer instanceof org.elasticsearch.client.Response response
+                ? Optional.of(response.getRequestLine().getMethod() + " " + response.getRequestLine().getUri())
+                : Optional.empty();
+    }
+
+    /** Elasticsearch's own reason for a refusal, when its answer had a body (a HEAD's has none). */
+    private static Optional<String> serverReason(Throwable t) {
         if (t instanceof ElasticsearchException e && e.error() != null && e.error().reason() != null) {
-            return e.error().reason();
+            return Optional.of(e.error().reason());
         }
         String message = String.valueOf(t.getMessage());
         int at = message.indexOf("\"reason\":\"");
         if (at >= 0) {
             int end = message.indexOf('"', at + 10);
-            return message.substring(at + 10, end > 0 ? end : message.length());
+            return Optional.of(message.substring(at + 10, end > 0 ? end : message.length()));
         }
-        return message;
+        return Optional.empty();
     }
 
     private static boolean fromCassandraDriver(Throwable t) {

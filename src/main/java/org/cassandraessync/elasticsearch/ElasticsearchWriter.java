@@ -236,7 +236,8 @@ public class ElasticsearchWriter {
     }
 
     BulkRequest.Builder bulk(List<Item> items) {
-        BulkRequest.Builder bulk = new BulkRequest.Builder();
+        // the index in the path too (POST /<index>/_bulk): a refusal then names it (StoreErrors)
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
         for (Item item : items) {
             PendingWrite w = item.write();
             String id = w.record().id().toString();

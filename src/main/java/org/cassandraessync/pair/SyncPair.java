@@ -338,7 +338,7 @@ public class SyncPair implements CamelContextAware {
     /** The cycle failed: nothing is committed; it is retried after the back-off. */
     public void failed(Exception cause) {
         // a refused password, an untrusted certificate or a missing permission: one line with the fix
-        cycle.failed(cause, clients == null ? Optional.empty() : clients.explain(cause));
+        cycle.failed(cause, clients == null ? Optional.empty() : clients.explain(cause, settings.index()));
     }
 
     // --- for operators and tests ---------------------------------------------------------------------

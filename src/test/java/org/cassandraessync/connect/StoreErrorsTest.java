@@ -28,11 +28,23 @@ class StoreErrorsTest {
     }
 
     @Test
-    void a_missing_elasticsearch_privilege_quotes_elasticsearchs_reason() {
+    void a_write_refused_in_a_bulk_answer_names_the_operation_the_index_and_the_privilege() {
+        // as ElasticsearchWriter reports a bulk item Elasticsearch refused (the request itself was accepted)
         var forbidden = new ElasticsearchException("es/bulk", ErrorResponse.of(r -> r.status(403).error(e -> e
-                .type("security_exception").reason("action [indices:data/write/bulk] is unauthorized for user [sync]"))));
+                .type("security_exception").reason("action [indices:data/write/index:op_type/create] is unauthorized"
+                        + " for user [sync] with effective roles [sync] on indices [products], this action is granted"
+                        + " by the index privileges [create_doc,create,index,write,all]"))));
+        assertThat(errors.explain(forbidden)).hasValue("Elasticsearch at es1:9200 refused to write documents to index"
+                + " products (HTTP 403): grant the index privilege index on products to the user or API key"
+                + " (docs/security.md, Least privilege, lists what the daemon needs)");
+    }
+
+    @Test
+    void a_refused_request_the_daemon_does_not_list_quotes_elasticsearchs_reason() {
+        var forbidden = new ElasticsearchException("es/indices.delete", ErrorResponse.of(r -> r.status(403).error(e -> e
+                .type("security_exception").reason("action [indices:admin/delete] is unauthorized for user [sync]"))));
         assertThat(errors.explain(forbidden)).hasValueSatisfying(line -> assertThat(line)
-                .startsWith("Elasticsearch at es1:9200 refused a request (HTTP 403): action [indices:data/write/bulk]"
+                .startsWith("Elasticsearch at es1:9200 refused a request (HTTP 403): action [indices:admin/delete]"
                         + " is unauthorized for user [sync]. Grant that privilege"));
     }
 

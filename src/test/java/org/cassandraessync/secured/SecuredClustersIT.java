@@ -3,6 +3,7 @@ package org.cassandraessync.secured;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.sandbox.SandboxSecrets;
 import org.cassandraessync.support.Http;
 import org.cassandraessync.support.PackagedJar;
@@ -32,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecuredClustersIT {
 
     @Test
-    void least_privilege_users_sync_both_ways_over_tls_with_ca_files() {
+    void least_privilege_users_sync_both_ways_over_tls_with_ca_files_and_are_ready_without_monitor() throws Exception {
         try (SecuredStores stores = SecuredStores.fresh("leastpriv")) {
             // sync only: the table and the index exist, the daemon may not create anything
             stores.test().createTable("name text");
@@ -42,6 +46,20 @@ class SecuredClustersIT {
             daemon.put("sync.create-schema", "false");
             try (RunningDaemon running = RunningDaemon.start(daemon)) {
                 syncsBothWays(stores.test(), running);
+
+                // the user lacks the cluster privilege monitor, which GET / (the readiness probe's) needs...
+                StoreClients asDaemon = new StoreClients(SyncSettings.from(k -> Optional.ofNullable(daemon.get(k))));
+                try {
+                    assertThat(asDaemon.elasticsearch().security().hasPrivileges(h -> h.withJson(
+                            new StringReader("{\"cluster\": [\"monitor\"]}"))).hasAllRequested())
+                            .as(SandboxSecrets.SYNC_USER + " holds monitor").isFalse();
+                } finally {
+                    asDaemon.stop();
+                }
+                // ...and the daemon is ready all the same: any answer but 401 or a server error means the
+                // cluster is there (a full distribution answers 403, the sandbox's minimal one 405)
+                var ready = Http.get(running.management("/observe/health/ready"));
+                assertThat(ready.status()).as("readiness without monitor: " + ready.body()).isEqualTo(200);
             }
         }
     }
@@ -143,9 +161,17 @@ class SecuredClustersIT {
             stores.test().index(UUID.randomUUID(), Map.of("last_modified", Instant.now().truncatedTo(ChronoUnit.MILLIS)
                     .toString(), "name", "to Cassandra"));
 
+            String index = stores.test().index();
             Map<String, String> readOnlyKey = stores.daemonAs(role, null, null);
             readOnlyKey.put("sync.elasticsearch.api-key", stores.apiKey("\"read\", \"view_index_metadata\""));
-            failsWith(readOnlyKey, es + " refused a request (HTTP 403): action [indices:data/write/bulk");
+            failsWith(readOnlyKey, es + " refused to write documents to index " + index + " (HTTP 403): grant the"
+                    + " index privilege index on " + index + " to the user or API key");
+
+            // the index outside the key's rights: the first request, a HEAD, is refused (an answer without a body)
+            Map<String, String> otherIndices = stores.daemonAs(role, null, null);
+            otherIndices.put("sync.elasticsearch.api-key", stores.apiKey("acc*", SecuredStores.ELASTICSEARCH_SYNC_ONLY));
+            failsWith(otherIndices, es + " refused to check whether index " + index + " exists (HTTP 403): grant the"
+                    + " index privilege view_index_metadata on " + index + " to the user or API key");
 
             Map<String, String> noModify = stores.syncOnly(stores.cassandraRole("SELECT ON TABLE %s"));
             failsWith(noModify, cassandra + " refused a request: User " + stores.lastRole() + " has no MODIFY permission");

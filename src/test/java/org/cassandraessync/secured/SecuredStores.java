@@ -107,9 +107,14 @@ final class SecuredStores implements AutoCloseable {
 
     /** A new API key (the {@code encoded} form) for this test's index with exactly {@code privileges}. */
     String apiKey(String privileges) {
+        return apiKey(test.index(), privileges);
+    }
+
+    /** A new API key for the indices {@code names} matches (a name or a pattern) with exactly {@code privileges}. */
+    String apiKey(String names, String privileges) {
         String json = """
                 {"name": "%1$s", "role_descriptors": {"cassandra_es_sync": {"indices": [
-                  {"names": ["%1$s"], "privileges": [%2$s]}]}}}""".formatted(test.index(), privileges);
+                  {"names": ["%2$s"], "privileges": [%3$s]}]}}}""".formatted(test.index(), names, privileges);
         try {
             return test.elasticsearch().security().createApiKey(r -> r.withJson(new StringReader(json))).encoded();
         } catch (IOException e) {
