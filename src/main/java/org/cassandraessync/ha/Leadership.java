@@ -12,6 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.master.MasterComponent;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.spi.PropertiesFunction;
 import org.apache.camel.support.cluster.ClusterServiceHelper;
@@ -37,6 +38,9 @@ public class Leadership implements PropertiesFunction, CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
     /** The cluster service this function created, in the Camel registry under this name. */
     static final String SERVICE_BEAN = "cassandraEsSyncClusterService";
+    /** camel-master's default back-off delay, and ours (also its retry interval should a trigger fail to start). */
+    private static final long CAMEL_MASTER_BACK_OFF_MILLIS = 5000;
+    private static final long MASTER_BACK_OFF_MILLIS = 50;
 
     private CamelContext context;
 
@@ -62,7 +66,22 @@ public class Leadership implements PropertiesFunction, CamelContextAware {
             return "";
         }
         ensureClusterService(context, ha);
+        releasesTheElectionPromptly(context);
         return "master:" + HighAvailability.namespace(pair.trim()) + ":";
+    }
+
+    /**
+     * A new leader's master consumer (camel-master 4.14.0) starts the pair's trigger, then goes on
+     * "starting" it again every back-off delay (Camel's default 5 s) until its retry budget ends,
+     * about 4 s, before it returns from the leadership event; {@code file}'s election holds its lock
+     * all that time, so the leader gauge and the first cycle, which ask it who leads, waited that
+     * long after every takeover (FailoverIT; 2.5 s with a 250 ms delay). A 50 ms delay, unless set.
+     */
+    private static void releasesTheElectionPromptly(CamelContext context) {
+        MasterComponent master = context.getComponent("master", MasterComponent.class);
+        if (master.getBackOffDelay() == CAMEL_MASTER_BACK_OFF_MILLIS) {
+            master.setBackOffDelay(MASTER_BACK_OFF_MILLIS);
+        }
     }
 
     /** True when this instance runs the pair's cycles: it leads the pair, or there is no election. */

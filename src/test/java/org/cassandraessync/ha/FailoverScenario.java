@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,8 +50,22 @@ final class FailoverScenario {
     /** New orders written at once in Cassandra, so that the leader is killed inside a long cycle. */
     private static final int BURST = 6000;
     private static final Pattern LEADS = Pattern.compile("pair '(\\w+)': instance (\\S+) leads it and goes on from (.*)");
+    /** Camel's master consumer has won the pair's election and started its trigger. */
+    private static final Pattern LOCK_TAKEN = Pattern.compile("Leadership taken\\. Attempt #\\d+ success\\. Consumer"
+            + " started: quartz://cassandra-es-sync/orders\\b");
+    private static final Pattern LEADS_ORDERS = Pattern.compile("pair 'orders': instance \\S+ leads it and goes on");
+    private static final Pattern FIRST_ORDERS_CYCLE = Pattern.compile(" orders cycle \\d+: ");
+    private static final Pattern LOG_TIME = Pattern.compile("^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) ");
 
-    record Result(Map<String, String> leadersBefore, String newLeader, Duration takeover, Cycle firstCycleOfNewLeader) {
+    record Result(Map<String, String> leadersBefore, String newLeader, Takeover takeover, Cycle firstCycleOfNewLeader) {
+    }
+
+    /**
+     * The takeover's figures, each from the kill (docs/several-instances.md defines them): the new
+     * leader's election won ("Leadership taken" in its log), its leader gauge first read 1 (scraped
+     * every 50 ms), its first cycle started ("leads it and goes on from") and done (the cycle line).
+     */
+    record Takeover(Duration lockTaken, Duration gaugeOne, Duration firstCycleStarted, Duration firstCycleDone) {
     }
 
     private final Map<String, TestStores> pairs = new LinkedHashMap<>();
@@ -131,11 +146,20 @@ final class FailoverScenario {
             int cyclesOfDeadLeader = (int) leader.cycles().stream().filter(c -> c.pair().equals("orders")).count();
             leader.kill();
             long killed = System.nanoTime();
+            LocalTime killedAt = LocalTime.now();
             burst.join();
 
+            // the survivors' leader gauges, scraped until the new leader's first cycle has started
+            Map<String, Duration> gaugeOne = new HashMap<>();
             String[] newLeader = new String[1];
             await("another instance leads orders").atMost(FailoverIT.takeoverBound())
                     .pollInterval(Duration.ofMillis(50)).until(() -> {
+                        for (var p : processes.entrySet()) {
+                            if (!p.getKey().equals(oldLeader) && !gaugeOne.containsKey(p.getKey())
+                                    && leaderGauge(p.getValue(), "orders") == 1) {
+                                gaugeOne.put(p.getKey(), Duration.ofNanos(System.nanoTime() - killed));
+                            }
+                        }
                         for (var p : processes.entrySet()) {
                             if (!p.getKey().equals(oldLeader) && leadsInLog(p.getValue(), "orders").isPresent()) {
                                 newLeader[0] = p.getKey();
@@ -144,15 +168,29 @@ final class FailoverScenario {
                         }
                         return false;
                     });
-            Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
             String from = leadsInLog(processes.get(newLeader[0]), "orders").orElseThrow();
             assertThat(from).as("the new leader goes on from the last checkpoint").startsWith("the checkpoints "
                     + oldLeader + " committed at");
             Cycle first = processes.get(newLeader[0]).awaitCycle("the new leader's first orders cycle",
                     c -> c.pair().equals("orders"), Duration.ofSeconds(60));
-            System.out.printf("[%s] orders: %s killed mid-cycle after %d cycles; %s led within %d ms; its first cycle"
-                    + " read %d + %d (Cassandra holds %d)%n", label, oldLeader, cyclesOfDeadLeader, newLeader[0],
-                    takeover.toMillis(), first.readCassandra(), first.readElasticsearch(), newest.get("orders").size());
+            Takeover takeover = new Takeover(
+                    logged(processes.get(newLeader[0]), LOCK_TAKEN, killedAt),
+                    gaugeOne.get(newLeader[0]),
+                    logged(processes.get(newLeader[0]), LEADS_ORDERS, killedAt),
+                    logged(processes.get(newLeader[0]), FIRST_ORDERS_CYCLE, killedAt));
+            System.out.printf("[%s] orders: %s killed mid-cycle after %d cycles; %s took over: lock taken +%d ms,"
+                    + " leader gauge 1 +%s ms, first cycle started +%d ms, done +%d ms; it read %d + %d (Cassandra"
+                    + " holds %d)%n", label, oldLeader, cyclesOfDeadLeader, newLeader[0],
+                    takeover.lockTaken().toMillis(), takeover.gaugeOne() == null ? "?" : takeover.gaugeOne().toMillis(),
+                    takeover.firstCycleStarted().toMillis(), takeover.firstCycleDone().toMillis(), first.readCassandra(),
+                    first.readElasticsearch(), newest.get("orders").size());
+            assertThat(takeover.gaugeOne()).as("the new leader's gauge read 1 before its first cycle started").isNotNull();
+            // the gauge follows the election: 1 within a second of the lock (with file, Camel's master consumer
+            // holds the election's lock while it retries starting the trigger; 4 s with camel-master's defaults)
+            assertThat(takeover.gaugeOne()).as("leader gauge 1 after the lock was taken (%s)", takeover.lockTaken())
+                    .isLessThanOrEqualTo(takeover.lockTaken().plusSeconds(1));
+            assertThat(takeover.lockTaken()).isLessThanOrEqualTo(takeover.firstCycleStarted());
+            assertThat(takeover.firstCycleStarted()).isLessThanOrEqualTo(takeover.firstCycleDone());
             writers.awaitMore(100);
             writers.stop();
 
@@ -348,6 +386,30 @@ final class FailoverScenario {
         Matcher m = line.matcher(Http.get(daemon.management("/observe/metrics")).body());
         assertThat(m.find()).as("cassandra_es_sync_leader of " + pair).isTrue();
         return Double.parseDouble(m.group(1));
+    }
+
+    /**
+     * How long after {@code since} (this host's clock, as the daemon's log lines are stamped) the
+     * daemon logged its first line after {@code since} that {@code event} matches.
+     */
+    private static Duration logged(DaemonProcess daemon, Pattern event, LocalTime since) {
+        try {
+            for (String line : Files.readAllLines(daemon.log())) {
+                Matcher time = LOG_TIME.matcher(line);
+                if (time.find() && event.matcher(line).find()) {
+                    Duration after = Duration.between(since, LocalTime.parse(time.group(1)));
+                    if (after.isNegative() && after.plusHours(12).isNegative()) {
+                        after = after.plusDays(1); // the day turned
+                    }
+                    if (!after.isNegative()) {
+                        return after;
+                    }
+                }
+            }
+            throw new AssertionError("no line matching " + event + " in " + daemon.log() + " after " + since);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** What the daemon's log says the instance went on from when it took the lead of the pair. */
