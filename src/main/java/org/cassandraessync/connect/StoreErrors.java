@@ -1,5 +1,7 @@
 package org.cassandraessync.connect;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -9,9 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.TransportException;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 
 /**
@@ -73,7 +77,7 @@ public final class StoreErrors {
         for (Throwable t : chain) {
             int status = t instanceof ResponseException r ? r.getResponse().getStatusLine().getStatusCode()
                     : t instanceof ElasticsearchException e ? e.status()
-                    : t instanceof co.elastic.clients.transport.TransportException e ? e.statusCode() : 0;
+                    : t instanceof TransportException e ? e.statusCode() : 0;
             if (status == 401) {
                 return Optional.of(elasticsearch + " refused the credentials (HTTP 401): check sync.elasticsearch.username"
                         + " and sync.elasticsearch.password (or password-file), or sync.elasticsearch.api-key");
@@ -157,14 +161,14 @@ public final class StoreErrors {
 
     private static String endpointId(Throwable t) {
         return t instanceof ElasticsearchException e ? e.endpointId()
-                : t instanceof co.elastic.clients.transport.TransportException e ? e.endpointId() : "";
+                : t instanceof TransportException e ? e.endpointId() : "";
     }
 
     /** The index the refused request was about: from its path, else from Elasticsearch's reason ("on indices [x]"). */
     private static Optional<String> refusedIndex(Throwable t) {
         Optional<String> fromPath = requestLine(t).map(r -> r.substring(r.indexOf(' ') + 1))
                 .map(path -> path.split("[/?]", 3)).filter(parts -> parts.length > 1)
-                .map(parts -> java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8))
+                .map(parts -> URLDecoder.decode(parts[1], StandardCharsets.UTF_8))
                 .filter(first -> !first.isEmpty() && !first.startsWith("_"));
         if (fromPath.isPresent()) {
             return fromPath;
@@ -179,11 +183,11 @@ public final class StoreErrors {
     /** "HEAD /products" of the refused request, when the client kept its answer. */
     private static Optional<String> requestLine(Throwable t) {
         Object answer = t instanceof ResponseException r ? r.getResponse()
-                : t instanceof co.elastic.clients.transport.TransportException e && e.response() != null
+                : t instanceof TransportException e && e.response() != null
                         ? e.response().originalResponse()
                 : t instanceof ElasticsearchException e && e.httpResponse() != null ? e.httpResponse().originalResponse()
                 : null;
-        return answer instanceof org.elasticsearch.client.Response response
+        return answer instanceof Response response
                 ? Optional.of(response.getRequestLine().getMethod() + " " + response.getRequestLine().getUri())
                 : Optional.empty();
     }
