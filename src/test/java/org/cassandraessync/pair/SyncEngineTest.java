@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.ChoiceDefinition;
@@ -30,6 +31,7 @@ import org.cassandraessync.support.InMemoryStore;
 import org.cassandraessync.support.InMemoryStores;
 import org.cassandraessync.support.ReadmeExample;
 import org.cassandraessync.support.RunningDaemon;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,9 +43,18 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncEngineTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final AtomicInteger DAEMONS = new AtomicInteger();
+    private static final AtomicInteger SCENARIOS = new AtomicInteger();
 
+    /** Deleted after the last scenario, once every daemon has stopped (they stop in the background). */
     @TempDir
-    Path stateDir;
+    static Path stateDirs;
+    private final Path stateDir = stateDirs.resolve("scenario-" + SCENARIOS.incrementAndGet());
+
+    @AfterAll
+    static void everyDaemonStopped() {
+        RunningDaemon.awaitBackgroundStops();
+    }
 
     /** The test's start: each test writes its records shortly before it, as an application just did. */
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -61,8 +72,11 @@ class SyncEngineTest {
         properties.put("sync.period", "50ms");
         properties.put("camel.main.shutdown-timeout", "1");
         properties.put("camel.main.jmx-enabled", "false");
+        // each daemon its own Camel context name (Quartz names its scheduler after it): one stops in the
+        // background while the next scenario runs (awaited after the last)
+        properties.put("camel.main.name", "sync-engine-test-" + DAEMONS.incrementAndGet());
         properties.put("camel.management.enabled", "false");
-        return RunningDaemon.start(properties, Map.of(StoreFactory.BEAN, stores));
+        return RunningDaemon.start(properties, Map.of(StoreFactory.BEAN, stores)).stoppingInBackground();
     }
 
     /** The counts of every cycle since start, once a whole cycle ran after the current one. */

@@ -11,8 +11,13 @@ import org.cassandraessync.sandbox.FreePorts;
 /** The daemon exactly as the jar runs it (same Main, same YAML routes), in the test's JVM. */
 public final class RunningDaemon implements AutoCloseable {
 
+    /** Daemons whose stop was handed to another thread ({@link #stoppingInBackground()}). */
+    private static final java.util.List<java.util.concurrent.CompletableFuture<Void>> STOPPING =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final Main main;
     private final int managementPort;
+    private boolean inBackground;
 
     private RunningDaemon(Main main, int managementPort) {
         this.main = main;
@@ -95,8 +100,32 @@ public final class RunningDaemon implements AutoCloseable {
         return lastCycle();
     }
 
+    /**
+     * {@link #close()} then returns at once and the daemon stops on another thread (Quartz takes
+     * about half a second to stop its workers): for a test class that starts many daemons in turn,
+     * each under its own {@code camel.main.name}, and calls {@link #awaitBackgroundStops()} at the end.
+     */
+    public RunningDaemon stoppingInBackground() {
+        inBackground = true;
+        return this;
+    }
+
+    /** Waits until every daemon stopped in the background has stopped. */
+    public static void awaitBackgroundStops() {
+        STOPPING.forEach(java.util.concurrent.CompletableFuture::join);
+        STOPPING.clear();
+    }
+
     @Override
     public void close() {
+        if (inBackground) {
+            STOPPING.add(java.util.concurrent.CompletableFuture.runAsync(this::stop));
+            return;
+        }
+        stop();
+    }
+
+    private void stop() {
         try {
             main.stop();
         } catch (Exception e) {
