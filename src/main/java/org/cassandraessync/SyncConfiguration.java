@@ -11,11 +11,11 @@ import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.spi.PropertiesComponent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.SyncSettings;
 import org.cassandraessync.connect.StoreClients;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the standalone daemon adds to a Camel context, before its routes are loaded: the

@@ -17,25 +17,25 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
-import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import org.apache.http.HttpHost;
-import org.apache.http.conn.ssl.NoopHostnameVerifier;
-import org.apache.http.message.BasicHeader;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.message.BasicHeader;
+import org.cassandraessync.config.InvalidConfigurationException;
+import org.cassandraessync.config.SyncSetting;
+import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.config.TlsSettings;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
-import org.cassandraessync.config.InvalidConfigurationException;
-import org.cassandraessync.config.SyncSetting;
-import org.cassandraessync.config.SyncSettings;
-import org.cassandraessync.config.TlsSettings;
 
 /**
  * The connections to both stores, shared by every pair of the daemon (one per Camel context, in

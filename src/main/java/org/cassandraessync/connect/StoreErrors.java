@@ -26,6 +26,9 @@ import org.elasticsearch.client.ResponseException;
  */
 public final class StoreErrors {
 
+    /** Where a refusal's reader finds every permission and privilege the daemon needs. */
+    private static final String LEAST_PRIVILEGE = "(docs/security.md, Least privilege, lists what the daemon needs)";
+
     private final String cassandra;
     private final String elasticsearch;
 
@@ -54,7 +57,7 @@ public final class StoreErrors {
         for (Throwable t : chain) {
             if (t instanceof UnauthorizedException) {
                 return Optional.of(cassandra + " refused a request: " + t.getMessage() + ". Grant that permission to"
-                        + " the user (docs/security.md, Least privilege, lists what the daemon needs)");
+                        + " the user " + LEAST_PRIVILEGE);
             }
         }
         for (Throwable t : chain) {
@@ -150,13 +153,13 @@ public final class StoreErrors {
         if (operation.isPresent()) {
             String target = index.orElse("the pair's index");
             return elasticsearch + " refused to " + operation.get().action(target) + " (HTTP 403): grant the index"
-                    + " privilege " + operation.get().privilege() + " on " + target + " to the user or API key"
-                    + " (docs/security.md, Least privilege, lists what the daemon needs)";
+                    + " privilege " + operation.get().privilege() + " on " + target + " to the user or API key "
+                    + LEAST_PRIVILEGE;
         }
         String request = requestLine(t).map(r -> " to " + r).orElse("");
         String reason = serverReason(t).map(r -> ": " + r).orElse("");
         return elasticsearch + " refused a request" + request + " (HTTP 403)" + reason + ". Grant that privilege to"
-                + " the user or API key (docs/security.md, Least privilege, lists what the daemon needs)";
+                + " the user or API key " + LEAST_PRIVILEGE;
     }
 
     private static String endpointId(Throwable t) {
