@@ -11,9 +11,11 @@ import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.state.Checkpoints;
+import org.cassandraessync.state.StaleTermException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * at LOCAL_QUORUM, so the next leader reads the latest commit. The table is created with the first
  * commit; until then, and until a pair's first commit, there is no checkpoint. When the row is
  * missing, the checkpoint file this daemon kept before ({@code fallback}) is read instead (and the
- * next commit writes the row), so that switching to Cassandra does not reconcile again.
+ * next commit writes the row), so that switching to Cassandra does not reconcile again. The row
+ * also holds the pair's leadership term ({@link #beginTerm}): a leader's commit is a lightweight
+ * transaction on it ({@code IF term = ?}), refused once another instance has begun a newer term.
  */
 public final class CassandraCheckpoints implements Checkpoints {
 
@@ -58,7 +62,8 @@ public final class CassandraCheckpoints implements Checkpoints {
     public Map<Side, Instant> load() {
         Optional<Row> row = row();
         Map<Side, Instant> result = new EnumMap<>(Side.class);
-        if (row.isEmpty()) {
+        // a row that holds a term but no commit yet: the leader of the first term has not committed
+        if (row.isEmpty() || row.get().isNull(Side.CASSANDRA.label()) && row.get().isNull(Side.ELASTICSEARCH.label())) {
             Map<Side, Instant> adopted = fallback == null ? Map.of() : fallback.load();
             if (!adopted.isEmpty() && !adoptionLogged) {
                 adoptionLogged = true;
@@ -89,6 +94,89 @@ public final class CassandraCheckpoints implements Checkpoints {
     }
 
     @Override
+    public long beginTerm() {
+        CqlSession s = session.get();
+        ensureTable(s);
+        String t = keyspace + "." + table;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Row row = termRow(s);
+            long next = row == null || row.isNull("term") ? 1 : row.getLong("term") + 1;
+            SimpleStatement claim = row == null
+                    ? SimpleStatement.newInstance("INSERT INTO " + t + " (pair, term, term_instance) VALUES (?, ?, ?)"
+                            + " IF NOT EXISTS", pair, next, instance)
+                    : row.isNull("term")
+                            ? SimpleStatement.newInstance("UPDATE " + t + " SET term = ?, term_instance = ? WHERE pair = ?"
+                                    + " IF term = null", next, instance, pair)
+                            : SimpleStatement.newInstance("UPDATE " + t + " SET term = ?, term_instance = ? WHERE pair = ?"
+                                    + " IF term = ?", next, instance, pair, next - 1);
+            if (s.execute(lwt(claim)).wasApplied()) {
+                return next;
+            }
+            // another instance began a term between the read and the write: read again
+        }
+        throw new IllegalStateException("could not begin a leadership term of pair '" + pair + "' in " + location()
+                + ": other instances kept beginning terms");
+    }
+
+    @Override
+    public void save(Map<Side, Instant> watermarks, long term) {
+        CqlSession s = session.get();
+        ensureTable(s);
+        com.datastax.oss.driver.api.core.cql.ResultSet result = s.execute(lwt(SimpleStatement.newInstance("UPDATE " + keyspace + "." + table
+                + " SET cassandra = ?, elasticsearch = ?, instance = ?, committed = ? WHERE pair = ? IF term = ?",
+                format(watermarks.get(Side.CASSANDRA)), format(watermarks.get(Side.ELASTICSEARCH)), instance,
+                Instant.now(), pair, term)));
+        if (!result.wasApplied()) {
+            throw new StaleTermException(location(), term, currentTerm(s).orElse(new Term(0, "none")));
+        }
+    }
+
+    @Override
+    public Optional<Term> currentTerm() {
+        CqlSession s = session.get();
+        return exists(s) && hasTerms(s) ? currentTerm(s) : Optional.empty();
+    }
+
+    /** The newest term, read at LOCAL_SERIAL (it sees every term begun, even one still being written). */
+    private Optional<Term> currentTerm(CqlSession s) {
+        Row row = termRow(s);
+        return row == null || row.isNull("term") ? Optional.empty()
+                : Optional.of(new Term(row.getLong("term"), String.valueOf(row.getString("term_instance"))));
+    }
+
+    private Row termRow(CqlSession s) {
+        return s.execute(SimpleStatement.newInstance("SELECT term, term_instance FROM " + keyspace + "." + table
+                + " WHERE pair = ?", pair).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL).setTimeout(TIMEOUT)).one();
+    }
+
+    private static SimpleStatement lwt(SimpleStatement statement) {
+        return statement.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
+                .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL).setTimeout(TIMEOUT);
+    }
+
+    /** The table, with the term columns (a table created by an earlier version gets them added). */
+    private void ensureTable(CqlSession s) {
+        if (!exists(s)) {
+            create(s);
+        } else if (!hasTerms(s)) {
+            for (String column : new String[] {"term bigint", "term_instance text"}) {
+                try {
+                    s.execute(SimpleStatement.newInstance("ALTER TABLE " + keyspace + "." + table + " ADD " + column)
+                            .setTimeout(Duration.ofSeconds(60)));
+                } catch (InvalidQueryException e) {
+                    // added by another instance meanwhile
+                }
+            }
+            s.refreshSchema();
+        }
+    }
+
+    private boolean hasTerms(CqlSession s) {
+        return s.getMetadata().getKeyspace(keyspace).flatMap(k -> k.getTable(table))
+                .flatMap(t -> t.getColumn("term")).isPresent();
+    }
+
+    @Override
     public Optional<Commit> lastCommit() {
         return row().filter(r -> r.getString("instance") != null && r.getInstant("committed") != null)
                 .map(r -> new Commit(r.getString("instance"), r.getInstant("committed")));
@@ -110,7 +198,8 @@ public final class CassandraCheckpoints implements Checkpoints {
 
     private void create(CqlSession s) {
         s.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS " + keyspace + "." + table
-                + " (pair text PRIMARY KEY, cassandra text, elasticsearch text, instance text, committed timestamp)")
+                + " (pair text PRIMARY KEY, cassandra text, elasticsearch text, instance text, committed timestamp,"
+                + " term bigint, term_instance text)")
                 .setTimeout(Duration.ofSeconds(60)));
         s.refreshSchema();
         LOG.info("Created {}.{} for the pairs' checkpoints", keyspace, table);

@@ -175,6 +175,10 @@ public final class StoreClients implements Service {
                 // every verify): by then the driver has closed its connections and nothing is queued
                 .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+                // a node back after an outage is reconnected to within 2 s (the driver's default grows
+                // to 60 s): the first cycle after it then finds the session working
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
                 .build();
         CqlSessionBuilder builder = CqlSession.builder()
                 .withConfigLoader(config)

@@ -257,6 +257,28 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     }
 
     /**
+     * The cycle stopped because this instance no longer leads the pair: nothing is committed, no
+     * back-off follows (the next cycle runs only if this instance is elected again), and the
+     * health is not told of a failure (the stores are fine).
+     */
+    public void abandoned(String reason) {
+        CycleSummary stopped = counters.cycle(true);
+        progress.ended();
+        LOG.warn("{} cycle {} stopped after {} ms without committing: {}", pair, stopped.cycle(), stopped.millis(),
+                reason);
+    }
+
+    /** Ends the back-off at once (the stores answer again after an outage): the next trigger runs a cycle. */
+    public void endBackoff() {
+        backoff.succeeded();
+    }
+
+    /** True while the back-off after a failed cycle lasts. */
+    public boolean backingOff() {
+        return !backoff.allows(clock.instant());
+    }
+
+    /**
      * How long each side took, in the order they are read: the first from the cycle's start
      * (connecting and opening the windows included), each up to the next side's start, the last
      * up to the end (its writes included).

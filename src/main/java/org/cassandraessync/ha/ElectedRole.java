@@ -1,18 +1,35 @@
 package org.cassandraessync.ha;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.cassandraessync.config.HighAvailability;
+import org.cassandraessync.record.Side;
 import org.cassandraessync.state.Checkpoints;
+import org.cassandraessync.state.StaleTermException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** This instance's part in a pair's election (always the runner without one). */
+/**
+ * This instance's part in a pair's election (always the runner without one), and the pair's
+ * leadership term while it leads. The first cycle of a leadership begins a term in the checkpoint
+ * store ({@link Checkpoints#beginTerm}), and its commits carry the term ({@link #fenced}): once
+ * another instance has begun a newer one, they are refused. Between the pages of a cycle,
+ * {@link #confirm} stops a deposed leader before it writes more: when the election says another
+ * instance leads, or when this process has been paused (a watcher that ticks every 250 ms saw a
+ * gap) and the checkpoint store holds a newer term.
+ */
 public final class ElectedRole implements PairRole {
 
     private static final Logger LOG = LoggerFactory.getLogger(ElectedRole.class);
+    private static final long TICK_MILLIS = 250;
+    /** A gap between two ticks this long means the process (or its clock) was stopped meanwhile. */
+    private static final long PAUSE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long NO_TERM = 0;
 
     private final CamelContext context;
     private final String pair;
@@ -21,6 +38,12 @@ public final class ElectedRole implements PairRole {
 
     private volatile Instant since;
     private volatile Instant announced;
+    private volatile long term = NO_TERM;
+    private volatile long lastTickNanos = System.nanoTime();
+    private volatile boolean paused;
+    /** Deposed while the election still names this instance: it leads nothing until the election lets go. */
+    private volatile boolean rejoining;
+    private ScheduledExecutorService watcher;
 
     public ElectedRole(CamelContext context, String pair, HighAvailability ha, Checkpoints checkpoints) {
         this.context = context;
@@ -36,13 +59,23 @@ public final class ElectedRole implements PairRole {
 
     @Override
     public boolean leads() {
-        boolean leads = Leadership.leads(context, pair);
-        if (!leads) {
-            since = null;
-        } else if (since == null) {
-            since = Instant.now();
+        boolean named = Leadership.leads(context, pair);
+        synchronized (this) {
+            if (rejoining && !named) {
+                // the election has let go of this instance: it is a candidate like the others again
+                rejoining = false;
+            }
+            boolean leads = named && !rejoining;
+            if (!leads) {
+                if (since != null) {
+                    lost("the election (" + ha.clusterService().name().toLowerCase(java.util.Locale.ROOT)
+                            + ") no longer names this instance");
+                }
+            } else if (since == null) {
+                since = Instant.now();
+            }
+            return leads;
         }
-        return leads;
     }
 
     /** As of the last {@link #leads()} (which sets and clears it), so the election is asked once per check. */
@@ -65,17 +98,174 @@ public final class ElectedRole implements PairRole {
         }
     }
 
-    /** The first cycle of a leadership says so, and where it goes on from (a failover is visible in the log). */
-    public void announce() {
-        Instant term = ha.enabled() && leads() ? since : null;
-        if (term == null || term.equals(announced)) {
+    /** The term this instance leads the pair in; 0 when it leads none (or there is no election). */
+    public long term() {
+        return term;
+    }
+
+    /**
+     * The checkpoints as the pair's cycle commits them: with an election, each commit carries the
+     * term ({@link Checkpoints#save(Map, long)}); a refusal is a {@link StaleTermException}.
+     */
+    public Checkpoints fenced() {
+        return new FencedCheckpoints(checkpoints, this);
+    }
+
+    /** Watches the election every 250 ms (the loss is logged when it happens) and notices pauses of the process. */
+    public void watch(ScheduledExecutorService executor) {
+        if (!ha.enabled()) {
             return;
         }
-        announced = term;
+        watcher = executor;
+        lastTickNanos = System.nanoTime();
+        executor.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        long gap = now - lastTickNanos;
+        lastTickNanos = now;
+        if (gap > PAUSE_NANOS && term != NO_TERM) {
+            paused = true;
+            LOG.warn("pair '{}': this process did not run for {} s (a GC pause, SIGSTOP, a frozen VM or disk): its"
+                    + " leadership is checked against {} before it writes anything else", pair,
+                    TimeUnit.NANOSECONDS.toMillis(gap) / 1000.0, checkpoints.location());
+        }
+        try {
+            leads();
+        } catch (RuntimeException e) {
+            LOG.debug("pair '{}': the election did not answer", pair, e);
+        }
+    }
+
+    /**
+     * The first cycle of a leadership begins a term, says so, and where it goes on from (a
+     * failover is visible in the log).
+     */
+    public void announce() {
+        Instant current = ha.enabled() && leads() ? since : null;
+        if (current == null || current.equals(announced)) {
+            return;
+        }
+        term = checkpoints.beginTerm();
+        announced = current;
+        paused = false;
         Optional<Checkpoints.Commit> last = checkpoints.lastCommit();
-        LOG.info("pair '{}': instance {} leads it and goes on from {}", pair, ha.instanceId(),
+        LOG.info("pair '{}': instance {} leads it and goes on from {} (term {})", pair, ha.instanceId(),
                 last.map(c -> "the checkpoints " + c.instance() + " committed at " + c.at() + " in "
                         + checkpoints.location()).orElse("no checkpoint (a full reconciliation) in "
-                        + checkpoints.location()));
+                        + checkpoints.location()), term);
+    }
+
+    /**
+     * Between the pages of a cycle, before anything more is written.
+     *
+     * @throws LeadershipLostException when the election names another instance, or when, after
+     *         this process was paused, the checkpoint store holds a newer term than this one
+     */
+    public void confirm() {
+        if (!ha.enabled()) {
+            return;
+        }
+        if (!leads()) {
+            throw new LeadershipLostException(pair, "the election no longer names this instance", false);
+        }
+        boolean quiet = System.nanoTime() - lastTickNanos > PAUSE_NANOS;
+        if ((paused || quiet && watcher != null) && term != NO_TERM) {
+            Optional<Checkpoints.Term> newest = checkpoints.currentTerm();
+            if (newest.isPresent() && newest.get().number() != term) {
+                String why = "instance " + newest.get().instance() + " began term " + newest.get().number()
+                        + " in " + checkpoints.location() + " while this one (term " + term + ") was paused";
+                lost(why);
+                throw new LeadershipLostException(pair, why, true);
+            }
+            paused = false;
+        }
+    }
+
+    /**
+     * The cycle stopped because this instance no longer leads ({@link LeadershipLostException},
+     * or a commit refused by a newer term, {@link StaleTermException}): logged as a loss, and when
+     * the election still names this instance, it leaves the election and joins it again as a
+     * candidate ({@link Leadership#rejoin}), so that the instance that began the newer term leads
+     * alone.
+     */
+    public void deposed(RuntimeException cause) {
+        boolean electionUnaware = cause instanceof StaleTermException
+                || cause instanceof LeadershipLostException l && l.electionUnaware();
+        if (cause instanceof StaleTermException refused) {
+            lost("its commit was refused: " + refused.getMessage());
+        }
+        if (electionUnaware && Leadership.leads(context, pair) && watcher != null) {
+            rejoining = true;
+            watcher.execute(() -> Leadership.rejoin(context, pair));
+        }
+    }
+
+    /** The leadership-related cause of a failed cycle, if that is why it failed. */
+    public static Optional<RuntimeException> deposition(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof LeadershipLostException || t instanceof StaleTermException) {
+                return Optional.of((RuntimeException) t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private synchronized void lost(String why) {
+        if (since == null && term == NO_TERM) {
+            return;
+        }
+        LOG.warn("leadership of pair '{}' lost by instance {} (term {}): {}. Its cycle stops at the next page without"
+                + " committing; it runs no cycle until it is elected again", pair, ha.instanceId(), term, why);
+        since = null;
+        term = NO_TERM;
+        paused = false;
+    }
+
+    /** A commit that carries the pair's term while this instance leads in one. */
+    private record FencedCheckpoints(Checkpoints delegate, ElectedRole role) implements Checkpoints {
+        @Override
+        public Map<Side, Instant> load() {
+            return delegate.load();
+        }
+
+        @Override
+        public void save(Map<Side, Instant> watermarks) {
+            if (!role.elected()) {
+                delegate.save(watermarks);
+                return;
+            }
+            long term = role.term();
+            if (term == NO_TERM) {
+                throw new LeadershipLostException(role.pair, "this instance leads the pair in no term", false);
+            }
+            delegate.save(watermarks, term);
+        }
+
+        @Override
+        public long beginTerm() {
+            return delegate.beginTerm();
+        }
+
+        @Override
+        public void save(Map<Side, Instant> watermarks, long term) {
+            delegate.save(watermarks, term);
+        }
+
+        @Override
+        public Optional<Term> currentTerm() {
+            return delegate.currentTerm();
+        }
+
+        @Override
+        public Optional<Commit> lastCommit() {
+            return delegate.lastCommit();
+        }
+
+        @Override
+        public String location() {
+            return delegate.location();
+        }
     }
 }

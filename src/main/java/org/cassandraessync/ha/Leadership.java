@@ -94,6 +94,29 @@ public class Leadership implements PropertiesFunction, CamelContextAware {
                 .orElse(false);
     }
 
+    /**
+     * Leaves the pair's election and joins it again: the view is stopped (a file lock is released,
+     * a ZooKeeper participant leaves) and started (a candidate again). For an instance that the
+     * election still names while a newer term has begun elsewhere: with {@code file}, a lock held
+     * on a lock file that was removed and created again by another instance.
+     */
+    static void rejoin(CamelContext context, String pair) {
+        String namespace = HighAvailability.namespace(pair);
+        Optional<CamelClusterService> service = ClusterServiceHelper.lookupService(context);
+        if (service.isEmpty()) {
+            return;
+        }
+        try {
+            service.get().stopView(namespace);
+            service.get().startView(namespace);
+            LOG.info("pair '{}': instance {} left the election and joined it again as a candidate", pair,
+                    service.get().getId());
+        } catch (Exception e) {
+            LOG.error("pair '{}': could not leave the election ({}); this instance runs no cycle of the pair until"
+                    + " it is restarted", pair, e.getMessage(), e);
+        }
+    }
+
     /** The cluster service of this Camel context, created from {@code sync.ha.*} when needed. */
     static synchronized CamelClusterService ensureClusterService(CamelContext context, HighAvailability ha) {
         CamelClusterService existing = context.getRegistry().lookupByNameAndType(SERVICE_BEAN,

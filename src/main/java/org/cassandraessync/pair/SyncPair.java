@@ -61,6 +61,8 @@ public class SyncPair implements CamelContextAware {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncPair.class);
     /** How long the steps after the aggregation may take for one page's records. */
     private static final Duration DECISIONS_TIMEOUT = Duration.ofMinutes(1);
+    /** How long the probe that may end a back-off waits for the stores' answers. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     /** The registry camel-micrometer-prometheus serves at /observe/metrics. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
 
@@ -83,6 +85,9 @@ public class SyncPair implements CamelContextAware {
     private PairHealth health;
     private Checkpoints checkpoints;
     private ElectedRole role;
+    private java.util.concurrent.ScheduledExecutorService leadershipWatch;
+    /** The last cycle failed while a store did not answer: a probe may end the back-off early. */
+    private volatile boolean storeUnreachable;
     private final Map<Side, List<PendingWrite>> toWrite = new EnumMap<>(Side.class);
 
     {
@@ -144,7 +149,8 @@ public class SyncPair implements CamelContextAware {
         deadLetters = new DeadLetters(daemon.stateDir(), settings.pair(), json);
         checkpoints = PairStores.checkpoints(settings, clients, json);
         role = new ElectedRole(context, settings.pair(), daemon.ha(), checkpoints);
-        cycle = new SyncCycle(settings.pair(), checkpoints, deadLetters, settings.overlap(), settings.period(),
+        // with an election, each commit carries the leader's term and is refused once a newer one began
+        cycle = new SyncCycle(settings.pair(), role.fenced(), deadLetters, settings.overlap(), settings.period(),
                 Clock.systemUTC());
         health = new PairHealth(Clock.systemUTC());
         cycle.observe(health);
@@ -153,6 +159,10 @@ public class SyncPair implements CamelContextAware {
         readAhead = threads.newCachedThreadPool(this, "sync-read-ahead-" + settings.pair());
         bulkSenders = threads.newFixedThreadPool(this, "sync-bulk-" + settings.pair(),
                 ConnectedStores.ELASTICSEARCH_BULKS_IN_FLIGHT);
+        if (role.elected()) {
+            leadershipWatch = threads.newSingleThreadScheduledExecutor(this, "sync-leadership-" + settings.pair());
+            role.watch(leadershipWatch);
+        }
     }
 
     /**
@@ -214,14 +224,33 @@ public class SyncPair implements CamelContextAware {
         if (context != null && readAhead != null) {
             context.getExecutorServiceManager().shutdown(readAhead);
             context.getExecutorServiceManager().shutdown(bulkSenders);
+            if (leadershipWatch != null) {
+                context.getExecutorServiceManager().shutdown(leadershipWatch);
+            }
         }
     }
 
     // --- the steps of the route, in order -----------------------------------------------------------
 
-    /** False while backing off after failed cycles. */
+    /**
+     * False while another instance leads the pair, and while backing off after failed cycles;
+     * when the last one failed for want of a store, the back-off ends as soon as both stores
+     * answer a trivial request again (the readiness probe's).
+     */
     public boolean due() {
-        return cycle.due();
+        if (role.elected() && !role.leads()) {
+            return false;
+        }
+        if (cycle.due()) {
+            return true;
+        }
+        if (storeUnreachable && clients.problems(PROBE_TIMEOUT).isEmpty()) {
+            storeUnreachable = false;
+            cycle.endBackoff();
+            LOG.info("pair '{}': both stores answer again; the back-off ends and a cycle runs now", settings.pair());
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -253,6 +282,7 @@ public class SyncPair implements CamelContextAware {
      * copies of the same ids.
      */
     public List<SyncRecord> withCounterparts(List<SyncRecord> page) {
+        role.confirm();
         return stores().withCounterparts(cycle.pageRead(page));
     }
 
@@ -306,6 +336,8 @@ public class SyncPair implements CamelContextAware {
                     + " decide-one-sided, decisions.forceCompletionOfAllGroups) before it writes the page");
         }
         newestWins.decisions().awaitArrivals(DECISIONS_TIMEOUT);
+        // a deposed leader stops here, before it writes the page
+        role.confirm();
         for (Side target : Side.values()) {
             List<PendingWrite> queue = toWrite.get(target);
             List<PendingWrite> page;
@@ -337,6 +369,13 @@ public class SyncPair implements CamelContextAware {
 
     /** The cycle failed: nothing is committed; it is retried after the back-off. */
     public void failed(Exception cause) {
+        Optional<RuntimeException> deposed = ElectedRole.deposition(cause);
+        if (deposed.isPresent()) {
+            role.deposed(deposed.get());
+            cycle.abandoned(deposed.get().getMessage());
+            return;
+        }
+        storeUnreachable = clients != null && !clients.problems(PROBE_TIMEOUT).isEmpty();
         // a refused password, an untrusted certificate or a missing permission: one line with the fix
         cycle.failed(cause, clients == null ? Optional.empty() : clients.explain(cause, settings.index()));
     }

@@ -2,10 +2,13 @@ package org.cassandraessync.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -24,11 +27,16 @@ import org.cassandraessync.record.Timestamps;
  * reconciliation. A checkpoint written before pairs had names ({@code checkpoint-<keyspace>.<table>-<index>.json})
  * is taken over by the pair that syncs the same table and index, so an upgrade does not reconcile
  * again. With {@code sync.ha.cluster-service=file} the folder is shared: the file also names the
- * instance that committed it.
+ * instance that committed it, and the pair's leadership term ({@link #beginTerm}): a commit of
+ * an older term is refused, the comparison and the replacement made under a lock of
+ * {@code checkpoint-<pair>.json.lock}.
  */
 public class CheckpointStore implements Checkpoints {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointStore.class);
+
+    private static final String TERM = "term";
+    private static final String TERM_INSTANCE = "term_instance";
 
     private final Path file;
     private final Path legacy;
@@ -110,10 +118,83 @@ public class CheckpointStore implements Checkpoints {
 
     @Override
     public void save(Map<Side, Instant> watermarks) {
+        ObjectNode root = commitOf(watermarks);
+        read().ifPresent(old -> keepTerm(old, root));
+        write(root);
+    }
+
+    @Override
+    public long beginTerm() {
+        adoptLegacy();
+        return underLock(() -> {
+            ObjectNode root = read().filter(JsonNode::isObject).map(n -> (ObjectNode) n)
+                    .orElseGet(json::createObjectNode);
+            long next = root.path(TERM).asLong(0) + 1;
+            root.put(TERM, next);
+            root.put(TERM_INSTANCE, instance);
+            write(root);
+            return next;
+        });
+    }
+
+    @Override
+    public void save(Map<Side, Instant> watermarks, long term) {
+        underLock(() -> {
+            Optional<JsonNode> old = read();
+            Term current = old.map(CheckpointStore::term).orElse(new Term(0, "none"));
+            if (current.number() != term) {
+                throw new StaleTermException(location(), term, current);
+            }
+            ObjectNode root = commitOf(watermarks);
+            old.ifPresent(o -> keepTerm(o, root));
+            write(root);
+            return term;
+        });
+    }
+
+    @Override
+    public Optional<Term> currentTerm() {
+        return read().filter(root -> root.path(TERM).canConvertToLong()).map(CheckpointStore::term);
+    }
+
+    private static Term term(JsonNode root) {
+        return new Term(root.path(TERM).asLong(0), root.path(TERM_INSTANCE).asText("?"));
+    }
+
+    private static void keepTerm(JsonNode old, ObjectNode root) {
+        if (old.has(TERM)) {
+            root.set(TERM, old.get(TERM));
+            root.set(TERM_INSTANCE, old.path(TERM_INSTANCE));
+        }
+    }
+
+    private ObjectNode commitOf(Map<Side, Instant> watermarks) {
         ObjectNode root = json.createObjectNode();
         watermarks.forEach((side, t) -> root.put(side.label(), Timestamps.format(t)));
         root.put("instance", instance);
         root.put("committed", Timestamps.format(Instant.now()));
+        return root;
+    }
+
+    /**
+     * Runs {@code action} holding the lock of {@code checkpoint-<pair>.json.lock} beside the
+     * checkpoint, so that comparing the term and replacing the file are one step for every
+     * instance sharing the folder.
+     */
+    private long underLock(java.util.function.LongSupplier action) {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = channel.lock()) {
+                return action.getAsLong();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + lockFile, e);
+        }
+    }
+
+    private void write(ObjectNode root) {
         try {
             Files.createDirectories(file.getParent());
             // per instance: two instances on a shared folder (a deposed leader finishing) never share one

@@ -60,4 +60,36 @@ class CheckpointStoreTest {
         assertThatThrownBy(store::load).hasMessageContaining("checkpoint-products.json")
                 .hasMessageContaining("delete it to reconcile both stores fully");
     }
+
+    @Test
+    void a_deposed_leaders_commit_is_refused_once_another_instance_began_a_newer_term() {
+        CheckpointStore old = new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1");
+        CheckpointStore next = new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-2");
+        long oldTerm = old.beginTerm();
+        old.save(Map.of(Side.CASSANDRA, C, Side.ELASTICSEARCH, C), oldTerm);
+        long newTerm = next.beginTerm();
+        next.save(Map.of(Side.CASSANDRA, E, Side.ELASTICSEARCH, E), newTerm);
+
+        assertThat(newTerm).isEqualTo(oldTerm + 1);
+        assertThatThrownBy(() -> old.save(Map.of(Side.CASSANDRA, C, Side.ELASTICSEARCH, C), oldTerm))
+                .isInstanceOf(StaleTermException.class)
+                .hasMessage("commit of term 1 refused by " + dir.resolve("checkpoint-products.json") + ": instance"
+                        + " instance-2 began term 2 since (fencing); this instance no longer leads the pair");
+        assertThat(next.load()).as("the newer term's checkpoint stays").containsEntry(Side.CASSANDRA, E);
+        assertThat(next.lastCommit()).map(Checkpoints.Commit::instance).contains("instance-2");
+        assertThat(next.currentTerm()).contains(new Checkpoints.Term(2, "instance-2"));
+    }
+
+    @Test
+    void terms_only_grow_and_a_commit_without_an_election_keeps_the_term() {
+        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1");
+        assertThat(store.currentTerm()).isEmpty();
+        assertThat(store.beginTerm()).isEqualTo(1);
+        assertThat(store.beginTerm()).isEqualTo(2);
+        store.save(Map.of(Side.CASSANDRA, C));
+        assertThat(store.currentTerm()).contains(new Checkpoints.Term(2, "instance-1"));
+        assertThat(store.load()).containsEntry(Side.CASSANDRA, C);
+        assertThat(store.beginTerm()).isEqualTo(3);
+        assertThat(store.load()).as("beginning a term keeps the watermarks").containsEntry(Side.CASSANDRA, C);
+    }
 }

@@ -56,13 +56,30 @@ public final class RunningDaemon implements AutoCloseable {
         Map<String, String> once = new java.util.HashMap<>(properties);
         once.put("sync.period", "1h");
         try (RunningDaemon daemon = start(once)) {
-            return org.awaitility.Awaitility.await("first cycle").atMost(java.time.Duration.ofSeconds(60))
-                    .until(daemon::lastCycle, c -> c != null);
+            try {
+                return org.awaitility.Awaitility.await("first cycle").atMost(java.time.Duration.ofSeconds(60))
+                        .until(daemon::lastCycle, c -> c != null);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // what the pair was doing: a cycle still running (and where), or one that never started
+                throw new AssertionError("no cycle finished within 60 s; the pair: " + daemon.describe(), e);
+            }
         }
     }
 
     public org.apache.camel.CamelContext context() {
         return main.getCamelContext();
+    }
+
+    /** The state of the pair {@code default}, for a test's failure message. */
+    public String describe() {
+        try {
+            SyncPair pair = cycle();
+            return "last failure " + pair.lastFailure().orElse("none") + ", content read " + pair.contentRead()
+                    + ", Camel context " + main.getCamelContext().getStatus() + ", inflight "
+                    + main.getCamelContext().getInflightRepository().size();
+        } catch (RuntimeException e) {
+            return "unknown (" + e + ")";
+        }
     }
 
     /** The pair {@code default} (the one a daemon without declared pairs syncs). */
