@@ -14,23 +14,42 @@ import org.cassandraessync.support.RunningDaemon;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 
-/** A store that stops answering for a while: cycles fail and are retried; nothing is lost. */
+/**
+ * A store that stops answering for a while: cycles fail and are retried; nothing is lost, and the
+ * first copy lands as soon as the store answers again (a probe ends the back-off).
+ */
 class OutageIT {
+
+    /** The outage: longer than the back-off's first steps (0.5, 1, 2, 4, 8, 16 s with a 500 ms period). */
+    private static final Duration OUTAGE = Duration.ofSeconds(30);
+    /** The target: the first copy lands at most a period + 5 s after the store answers again. */
+    private static final Duration RECOVERY = Duration.ofMillis(500).plusSeconds(5);
 
     private static void outage(String store, TestStores stores, Runnable changeDuringOutage,
             java.util.function.BooleanSupplier converged) {
         try (RunningDaemon daemon = RunningDaemon.start(stores.daemonProperties())) {
             daemon.awaitNextFullCycle();
+            long frozen = System.nanoTime();
             stores.sandbox().freeze(store);
+            long thawed;
             try {
                 changeDuringOutage.run();
                 await(store + " outage noticed").atMost(Duration.ofSeconds(90))
                         .until(() -> daemon.lastCycle() != null && daemon.lastCycle().failed());
+                // the outage lasts 30 s (the scenario's length, not a wait for an outcome): meanwhile the
+                // back-off grows past 10 s
+                Thread.sleep(Math.max(0, (OUTAGE.toNanos() - (System.nanoTime() - frozen)) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             } finally {
                 stores.sandbox().thaw(store);
+                thawed = System.nanoTime();
             }
-            await("converged after the outage").ignoreExceptions().atMost(Duration.ofSeconds(120))
-                    .until(converged::getAsBoolean);
+            await("the change copied within a period + 5 s of " + store + " answering again").atMost(RECOVERY)
+                    .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(converged::getAsBoolean);
+            System.out.printf("[outage] %s down %d s: the change landed %d ms after it answered again%n", store,
+                    OUTAGE.toSeconds(), (System.nanoTime() - thawed) / 1_000_000);
             assertThat(daemon.context().isStarted()).as("daemon still running").isTrue();
         }
         stores.assertBothStoresHoldTheSameRecords();

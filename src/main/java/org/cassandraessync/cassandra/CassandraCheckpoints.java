@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
@@ -101,14 +102,13 @@ public final class CassandraCheckpoints implements Checkpoints {
         for (int attempt = 0; attempt < 20; attempt++) {
             Row row = termRow(s);
             long next = row == null || row.isNull("term") ? 1 : row.getLong("term") + 1;
+            String update = "UPDATE " + t + " SET term = ?, term_instance = ? WHERE pair = ?";
             SimpleStatement claim = row == null
                     ? SimpleStatement.newInstance("INSERT INTO " + t + " (pair, term, term_instance) VALUES (?, ?, ?)"
                             + " IF NOT EXISTS", pair, next, instance)
                     : row.isNull("term")
-                            ? SimpleStatement.newInstance("UPDATE " + t + " SET term = ?, term_instance = ? WHERE pair = ?"
-                                    + " IF term = null", next, instance, pair)
-                            : SimpleStatement.newInstance("UPDATE " + t + " SET term = ?, term_instance = ? WHERE pair = ?"
-                                    + " IF term = ?", next, instance, pair, next - 1);
+                            ? SimpleStatement.newInstance(update + " IF term = null", next, instance, pair)
+                            : SimpleStatement.newInstance(update + " IF term = ?", next, instance, pair, next - 1);
             if (s.execute(lwt(claim)).wasApplied()) {
                 return next;
             }
@@ -122,7 +122,7 @@ public final class CassandraCheckpoints implements Checkpoints {
     public void save(Map<Side, Instant> watermarks, long term) {
         CqlSession s = session.get();
         ensureTable(s);
-        com.datastax.oss.driver.api.core.cql.ResultSet result = s.execute(lwt(SimpleStatement.newInstance("UPDATE " + keyspace + "." + table
+        ResultSet result = s.execute(lwt(SimpleStatement.newInstance("UPDATE " + keyspace + "." + table
                 + " SET cassandra = ?, elasticsearch = ?, instance = ?, committed = ? WHERE pair = ? IF term = ?",
                 format(watermarks.get(Side.CASSANDRA)), format(watermarks.get(Side.ELASTICSEARCH)), instance,
                 Instant.now(), pair, term)));

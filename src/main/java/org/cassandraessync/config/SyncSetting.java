@@ -103,7 +103,7 @@ public enum SyncSetting {
     CASSANDRA_CHECKPOINT_TABLE("sync.cassandra.checkpoint-table", "cassandra_es_sync_checkpoints",
             "Table of the checkpoints when they are kept in Cassandra (created when missing)."),
     HA_CLUSTER_SERVICE("sync.ha.cluster-service", "none",
-            "`none`: this instance runs every pair. Otherwise only each pair's leader runs its cycles: `file` = the instance holding the pair's lock file in `sync.state-dir` (a folder every instance shares), `zookeeper` = the leader ZooKeeper elects, `camel` = a `CamelClusterService` the Camel context already has (Kubernetes leases, your own)."),
+            "`none`: this instance runs every pair. Otherwise only each pair's leader runs its cycles: `file` = the instance holding the pair's lock file in `sync.state-dir` (a folder every instance shares; covers crashes, not hangs), `zookeeper` = the leader ZooKeeper elects (crashes, hangs longer than the session timeout, partitions), `camel` = a `CamelClusterService` the Camel context already has (Kubernetes leases, your own)."),
     HA_INSTANCE_ID("sync.ha.instance-id", "",
             "This instance's name in the elections, logs, health and metrics; empty = `<host name>-<process id>`."),
     HA_PREFERRED_PAIRS("sync.ha.preferred-pairs", "",
@@ -117,7 +117,7 @@ public enum SyncSetting {
     HA_ZOOKEEPER_BASE_PATH("sync.ha.zookeeper.base-path", "/cassandra-es-sync",
             "ZooKeeper path under which each pair's election runs."),
     HA_ZOOKEEPER_SESSION_TIMEOUT("sync.ha.zookeeper.session-timeout", "10s",
-            "A leader ZooKeeper has not heard from for this long loses its pairs: the takeover time after a leader dies.");
+            "A leader ZooKeeper has not heard from for this long (dead, hung, cut off) loses its pairs: most of a takeover's time. Keep it above the process's longest GC pause.");
 
     private final String key;
     private final String defaultValue;

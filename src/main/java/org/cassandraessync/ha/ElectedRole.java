@@ -30,6 +30,8 @@ public final class ElectedRole implements PairRole {
     /** A gap between two ticks this long means the process (or its clock) was stopped meanwhile. */
     private static final long PAUSE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long NO_TERM = 0;
+    /** With ZooKeeper, a standby checks every 2 s that it is still a candidate ({@link Leadership#stayCandidate}). */
+    private static final int CANDIDACY_CHECK_TICKS = 8;
 
     private final CamelContext context;
     private final String pair;
@@ -44,6 +46,7 @@ public final class ElectedRole implements PairRole {
     /** Deposed while the election still names this instance: it leads nothing until the election lets go. */
     private volatile boolean rejoining;
     private ScheduledExecutorService watcher;
+    private int ticksAsStandby;
 
     public ElectedRole(CamelContext context, String pair, HighAvailability ha, Checkpoints checkpoints) {
         this.context = context;
@@ -132,7 +135,11 @@ public final class ElectedRole implements PairRole {
                     TimeUnit.NANOSECONDS.toMillis(gap) / 1000.0, checkpoints.location());
         }
         try {
-            leads();
+            boolean leads = leads();
+            if (!leads && ha.clusterService() == HighAvailability.ClusterService.ZOOKEEPER
+                    && ++ticksAsStandby % CANDIDACY_CHECK_TICKS == 0) {
+                Leadership.stayCandidate(context, pair);
+            }
         } catch (RuntimeException e) {
             LOG.debug("pair '{}': the election did not answer", pair, e);
         }
@@ -168,7 +175,7 @@ public final class ElectedRole implements PairRole {
             return;
         }
         if (!leads()) {
-            throw new LeadershipLostException(pair, "the election no longer names this instance", false);
+            throw new LeadershipLostException(pair, "the election no longer names this instance");
         }
         boolean quiet = System.nanoTime() - lastTickNanos > PAUSE_NANOS;
         if ((paused || quiet && watcher != null) && term != NO_TERM) {
@@ -176,8 +183,9 @@ public final class ElectedRole implements PairRole {
             if (newest.isPresent() && newest.get().number() != term) {
                 String why = "instance " + newest.get().instance() + " began term " + newest.get().number()
                         + " in " + checkpoints.location() + " while this one (term " + term + ") was paused";
+                rejoining = true;
                 lost(why);
-                throw new LeadershipLostException(pair, why, true);
+                throw new LeadershipLostException(pair, why);
             }
             paused = false;
         }
@@ -185,19 +193,17 @@ public final class ElectedRole implements PairRole {
 
     /**
      * The cycle stopped because this instance no longer leads ({@link LeadershipLostException},
-     * or a commit refused by a newer term, {@link StaleTermException}): logged as a loss, and when
-     * the election still names this instance, it leaves the election and joins it again as a
-     * candidate ({@link Leadership#rejoin}), so that the instance that began the newer term leads
-     * alone.
+     * or a commit refused by a newer term, {@link StaleTermException}). When the election may
+     * still name this instance (a newer term began elsewhere), it leaves the election and joins it
+     * again as a candidate ({@link Leadership#rejoin}), so that the instance of the newer term
+     * leads alone.
      */
     public void deposed(RuntimeException cause) {
-        boolean electionUnaware = cause instanceof StaleTermException
-                || cause instanceof LeadershipLostException l && l.electionUnaware();
         if (cause instanceof StaleTermException refused) {
+            rejoining = true;
             lost("its commit was refused: " + refused.getMessage());
         }
-        if (electionUnaware && Leadership.leads(context, pair) && watcher != null) {
-            rejoining = true;
+        if (rejoining && watcher != null) {
             watcher.execute(() -> Leadership.rejoin(context, pair));
         }
     }
@@ -238,7 +244,7 @@ public final class ElectedRole implements PairRole {
             }
             long term = role.term();
             if (term == NO_TERM) {
-                throw new LeadershipLostException(role.pair, "this instance leads the pair in no term", false);
+                throw new LeadershipLostException(role.pair, "this instance leads the pair in no term");
             }
             delegate.save(watermarks, term);
         }

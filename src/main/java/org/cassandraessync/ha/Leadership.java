@@ -117,6 +117,39 @@ public class Leadership implements PropertiesFunction, CamelContextAware {
         }
     }
 
+    /**
+     * With ZooKeeper, makes sure this instance still takes part in the pair's election: Camel's
+     * ZooKeeper view (4.14.0) does not requeue its Curator leader selector, so after the connection
+     * to ZooKeeper was lost (a restart of the ensemble, a partition) an instance that was leading,
+     * or waiting in the queue, is out of the election for good. It is then queued again
+     * ({@link #rejoin}). Asks ZooKeeper for the pair's participants; does nothing while it does
+     * not answer.
+     */
+    static void stayCandidate(CamelContext context, String pair) {
+        String namespace = HighAvailability.namespace(pair);
+        Optional<CamelClusterService> service = ClusterServiceHelper.lookupService(context);
+        if (service.isEmpty()) {
+            return;
+        }
+        boolean participates;
+        try {
+            org.apache.camel.cluster.CamelClusterView view = service.get().getView(namespace);
+            try {
+                participates = view.getMembers().stream().anyMatch(m -> m.isLocal());
+            } finally {
+                service.get().releaseView(view);
+            }
+        } catch (Exception e) {
+            LOG.debug("pair '{}': the election's participants are unknown ({})", pair, e.getMessage());
+            return;
+        }
+        if (!participates) {
+            LOG.info("pair '{}': instance {} is no longer a candidate (its ZooKeeper connection was lost)", pair,
+                    service.get().getId());
+            rejoin(context, pair);
+        }
+    }
+
     /** The cluster service of this Camel context, created from {@code sync.ha.*} when needed. */
     static synchronized CamelClusterService ensureClusterService(CamelContext context, HighAvailability ha) {
         CamelClusterService existing = context.getRegistry().lookupByNameAndType(SERVICE_BEAN,

@@ -236,6 +236,33 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the process stops where it is and keeps what it holds (sockets, file locks), as in
+     * a long GC pause, a frozen VM or a stuck disk; {@link #thaw()} resumes it.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits for a command to end; answers its exit code. */
     int awaitExit(java.time.Duration timeout) {
         try {

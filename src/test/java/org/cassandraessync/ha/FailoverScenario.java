@@ -71,28 +71,23 @@ final class FailoverScenario {
     private final Map<String, TestStores> pairs = new LinkedHashMap<>();
     private final String label;
     /** The newest version the writers gave each id, per pair: what both stores must hold in the end. */
-    private final Map<String, Map<UUID, Version>> newest = new ConcurrentHashMap<>();
-    private final AtomicLong clock = new AtomicLong();
-
-    private record Version(Instant lastModified, String name) {
-    }
+    private final WrittenVersions versions;
 
     FailoverScenario(TestStores orders, TestStores invoices, String label) {
         pairs.put("orders", orders);
         pairs.put("invoices", invoices);
         this.label = label;
+        this.versions = new WrittenVersions(pairs);
     }
 
     Result run(Map<String, Map<String, String>> instances) throws Exception {
         for (var e : pairs.entrySet()) {
             e.getValue().createTable("name text");
             e.getValue().createIndex();
-            newest.put(e.getKey(), new ConcurrentHashMap<>());
-            preload(e.getKey(), e.getValue());
         }
+        versions.preload(PRELOAD);
         Path runs = Path.of("target", "it-ha", label + "-" + pairs.get("orders").keyspace()).toAbsolutePath();
         Map<String, DaemonProcess> processes = new LinkedHashMap<>();
-        Writers writers = new Writers();
         try {
             for (var instance : instances.entrySet()) {
                 processes.put(instance.getKey(), DaemonProcess.start(Path.of(System.getProperty("app.jar")), "384m",
@@ -103,8 +98,8 @@ final class FailoverScenario {
             await("both pairs run cycles").atMost(Duration.ofSeconds(120)).until(() -> pairs.keySet().stream()
                     .allMatch(pair -> processes.values().stream().flatMap(p -> p.cycles().stream())
                             .filter(c -> c.pair().equals(pair)).count() >= 3));
-            writers.start();
-            writers.awaitMore(100);
+            versions.startWriting();
+            versions.awaitMore(100);
             Map<String, String> leaders = new HashMap<>();
             Map<String, Set<String>> runners = FailoverIT.runners(processes, List.copyOf(pairs.keySet()));
             runners.forEach((pair, who) -> {
@@ -140,7 +135,7 @@ final class FailoverScenario {
 
             String oldLeader = leaders.get("orders");
             DaemonProcess leader = processes.get(oldLeader);
-            CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> burst(pairs.get("orders")));
+            CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> versions.burst("orders", BURST));
             await("the orders leader reads in a cycle").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> reading(leader, "orders"));
             int cyclesOfDeadLeader = (int) leader.cycles().stream().filter(c -> c.pair().equals("orders")).count();
@@ -183,7 +178,7 @@ final class FailoverScenario {
                     + " holds %d)%n", label, oldLeader, cyclesOfDeadLeader, newLeader[0],
                     takeover.lockTaken().toMillis(), takeover.gaugeOne() == null ? "?" : takeover.gaugeOne().toMillis(),
                     takeover.firstCycleStarted().toMillis(), takeover.firstCycleDone().toMillis(), first.readCassandra(),
-                    first.readElasticsearch(), newest.get("orders").size());
+                    first.readElasticsearch(), versions.size("orders"));
             assertThat(takeover.gaugeOne()).as("the new leader's gauge read 1 before its first cycle started").isNotNull();
             // the gauge follows the election: 1 within a second of the lock (with file, Camel's master consumer
             // holds the election's lock while it retries starting the trigger; 4 s with camel-master's defaults)
@@ -191,24 +186,20 @@ final class FailoverScenario {
                     .isLessThanOrEqualTo(takeover.lockTaken().plusSeconds(1));
             assertThat(takeover.lockTaken()).isLessThanOrEqualTo(takeover.firstCycleStarted());
             assertThat(takeover.firstCycleStarted()).isLessThanOrEqualTo(takeover.firstCycleDone());
-            writers.awaitMore(100);
-            writers.stop();
+            versions.awaitMore(100);
+            versions.stopWriting();
 
-            for (var pair : pairs.entrySet()) {
-                await("both stores of " + pair.getKey() + " hold every newest version").atMost(Duration.ofSeconds(120))
-                        .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                        .untilAsserted(() -> assertNewestEverywhere(pair.getKey(), pair.getValue()));
-            }
+            versions.awaitNewestEverywhere(Duration.ofSeconds(120));
             Map<String, DaemonProcess> survivors = new LinkedHashMap<>(processes);
             survivors.remove(oldLeader);
             Map<String, Set<String>> after = FailoverIT.runners(survivors, List.copyOf(pairs.keySet()));
             assertThat(after.get("orders")).as("survivors that ran orders cycles").containsExactly(newLeader[0]);
             assertThat(after.get("invoices")).as("survivors that ran invoices cycles").hasSize(1);
             assertThat(first.readCassandra()).as("the new leader read the recent changes, not the whole table")
-                    .isLessThan(newest.get("orders").size() - PRELOAD);
+                    .isLessThan(versions.size("orders") - PRELOAD);
             return new Result(leaders, newLeader[0], takeover, first);
         } finally {
-            writers.stop();
+            versions.stopWriting();
             processes.values().forEach(DaemonProcess::close);
         }
     }
@@ -220,125 +211,6 @@ final class FailoverScenario {
         p.put("sync.ha.instance-id", instance);
         p.putAll(ha);
         return p;
-    }
-
-    private void preload(String pair, TestStores stores) {
-        Map<UUID, Version> rows = new LinkedHashMap<>();
-        Map<UUID, Map<String, Object>> documents = new LinkedHashMap<>();
-        for (int i = 0; i < PRELOAD; i++) {
-            rows.put(UUID.randomUUID(), nextVersion(pair + " " + i + " from cassandra"));
-            Version d = nextVersion(pair + " " + i + " from elasticsearch");
-            UUID docId = UUID.randomUUID();
-            newest.get(pair).put(docId, d);
-            documents.put(docId, Map.of("last_modified", Timestamps.format(d.lastModified()), "name", d.name()));
-        }
-        insertAll(pair, stores, rows);
-        stores.indexAll(documents);
-    }
-
-    private void burst(TestStores stores) {
-        Map<UUID, Version> rows = new LinkedHashMap<>();
-        for (int i = 0; i < BURST; i++) {
-            rows.put(UUID.randomUUID(), nextVersion("burst " + i));
-        }
-        insertAll("orders", stores, rows);
-    }
-
-    /**
-     * Inserts the rows into the pair's table, at most 256 in flight (the driver refuses more per
-     * connection); the writers see an id only once its insert landed, so they never race it.
-     */
-    private void insertAll(String pair, TestStores stores, Map<UUID, Version> rows) {
-        CassandraInsert insert = stores.insertInto("name");
-        List<CompletableFuture<?>> writes = new ArrayList<>();
-        Map<UUID, Version> inFlight = new LinkedHashMap<>();
-        for (var row : rows.entrySet()) {
-            inFlight.put(row.getKey(), row.getValue());
-            writes.add(insert.rowAsync(row.getKey(), row.getValue().lastModified(), row.getValue().name()));
-            if (writes.size() >= 256) {
-                landed(pair, writes, inFlight);
-            }
-        }
-        landed(pair, writes, inFlight);
-    }
-
-    private void landed(String pair, List<CompletableFuture<?>> writes, Map<UUID, Version> inFlight) {
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
-        newest.get(pair).putAll(inFlight);
-        writes.clear();
-        inFlight.clear();
-    }
-
-    /** A version newer than every one before it (the writers never produce two equal timestamps). */
-    private Version nextVersion(String name) {
-        long now = Instant.now().toEpochMilli();
-        long millis = clock.updateAndGet(last -> Math.max(last + 1, now));
-        return new Version(Instant.ofEpochMilli(millis), name);
-    }
-
-    /** Applications updating existing records in both stores of both pairs, about 40 writes a second. */
-    private final class Writers {
-        private final AtomicBoolean running = new AtomicBoolean();
-        private final AtomicLong written = new AtomicLong();
-        private Thread thread;
-
-        /** Waits until the writers have written {@code count} more versions. */
-        void awaitMore(long count) {
-            long target = written.get() + count;
-            await("writers at work").atMost(Duration.ofSeconds(60)).until(() -> written.get() >= target);
-        }
-
-        void start() {
-            running.set(true);
-            thread = new Thread(this::write, "ha-writers");
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            if (thread != null) {
-                thread.join(10_000);
-            }
-        }
-
-        private void write() {
-            Map<String, CassandraInsert> inserts = new HashMap<>();
-            pairs.forEach((name, stores) -> inserts.put(name, stores.insertInto("name")));
-            int n = 0;
-            while (running.get()) {
-                for (var pair : pairs.entrySet()) {
-                    List<UUID> ids = List.copyOf(newest.get(pair.getKey()).keySet());
-                    UUID id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
-                    Version v = nextVersion("update " + n++);
-                    if (n % 2 == 0) {
-                        inserts.get(pair.getKey()).row(id, v.lastModified(), v.name());
-                    } else {
-                        pair.getValue().index(id, Map.of("last_modified", Timestamps.format(v.lastModified()),
-                                "name", v.name()));
-                    }
-                    newest.get(pair.getKey()).put(id, v);
-                    written.incrementAndGet();
-                }
-                // the writers' pace: about 40 versions a second
-                pause(Duration.ofMillis(50));
-            }
-        }
-    }
-
-    private void assertNewestEverywhere(String pair, TestStores stores) {
-        Map<Side, Map<UUID, SyncRecord>> both = stores.readBothStores();
-        for (Side side : Side.values()) {
-            Map<UUID, SyncRecord> held = both.get(side);
-            assertThat(held.keySet()).as(pair + " ids in " + side.label())
-                    .containsExactlyInAnyOrderElementsOf(newest.get(pair).keySet());
-            for (var expected : newest.get(pair).entrySet()) {
-                SyncRecord r = held.get(expected.getKey());
-                assertThat(r.lastModified().truncatedTo(ChronoUnit.MILLIS)).as(pair + " " + expected.getKey() + " in "
-                        + side.label()).isEqualTo(expected.getValue().lastModified());
-                assertThat(r.fields().get("name")).as(pair + " " + expected.getKey() + " name in " + side.label())
-                        .isEqualTo(expected.getValue().name());
-            }
-        }
     }
 
     /** True while the pair's cycle on that daemon reads a store (its readiness check says which). */
@@ -427,12 +299,4 @@ final class FailoverScenario {
         }
     }
 
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -20,8 +20,13 @@ public final class Http {
     }
 
     public static Answer get(URI uri) {
+        return get(uri, Duration.ofSeconds(20));
+    }
+
+    /** As {@link #get(URI)}, failing when no answer came within {@code timeout} (a frozen process). */
+    public static Answer get(URI uri, Duration timeout) {
         try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).GET()
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(uri).timeout(timeout).GET()
                     .build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
         } catch (IOException e) {
