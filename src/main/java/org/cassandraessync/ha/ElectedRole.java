@@ -30,7 +30,7 @@ public final class ElectedRole implements PairRole {
     /** A gap between two ticks this long means the process (or its clock) was stopped meanwhile. */
     private static final long PAUSE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long NO_TERM = 0;
-    /** With ZooKeeper, a standby checks every 2 s that it is still a candidate ({@link Leadership#stayCandidate}). */
+    /** With ZooKeeper, a standby checks every 2 s that it is still a candidate ({@link #stayCandidate}). */
     private static final int CANDIDACY_CHECK_TICKS = 8;
 
     private final CamelContext context;
@@ -47,6 +47,7 @@ public final class ElectedRole implements PairRole {
     private volatile boolean rejoining;
     private ScheduledExecutorService watcher;
     private int ticksAsStandby;
+    private int missedCandidacies;
 
     public ElectedRole(CamelContext context, String pair, HighAvailability ha, Checkpoints checkpoints) {
         this.context = context;
@@ -138,10 +139,30 @@ public final class ElectedRole implements PairRole {
             boolean leads = leads();
             if (!leads && ha.clusterService() == HighAvailability.ClusterService.ZOOKEEPER
                     && ++ticksAsStandby % CANDIDACY_CHECK_TICKS == 0) {
-                Leadership.stayCandidate(context, pair);
+                stayCandidate();
             }
         } catch (RuntimeException e) {
             LOG.debug("pair '{}': the election did not answer", pair, e);
+        }
+    }
+
+    /**
+     * Camel's ZooKeeper view (4.14.0) does not requeue its Curator leader selector: after the
+     * connection to ZooKeeper was lost (the ensemble restarted, a partition), an instance that was
+     * leading, or waiting in the queue, is out of the election for good. A standby that is missing
+     * from the participants at two checks in a row (2 s apart) joins the election again.
+     */
+    private void stayCandidate() {
+        Optional<Boolean> candidate = Leadership.candidate(context, pair);
+        if (candidate.isEmpty() || candidate.get()) {
+            missedCandidacies = 0;
+            return;
+        }
+        if (++missedCandidacies >= 2) {
+            missedCandidacies = 0;
+            LOG.info("pair '{}': instance {} is missing from the election's participants (its ZooKeeper connection"
+                    + " was lost meanwhile)", pair, ha.instanceId());
+            Leadership.rejoin(context, pair);
         }
     }
 

@@ -118,35 +118,26 @@ public class Leadership implements PropertiesFunction, CamelContextAware {
     }
 
     /**
-     * With ZooKeeper, makes sure this instance still takes part in the pair's election: Camel's
-     * ZooKeeper view (4.14.0) does not requeue its Curator leader selector, so after the connection
-     * to ZooKeeper was lost (a restart of the ensemble, a partition) an instance that was leading,
-     * or waiting in the queue, is out of the election for good. It is then queued again
-     * ({@link #rejoin}). Asks ZooKeeper for the pair's participants; does nothing while it does
-     * not answer.
+     * Whether this instance takes part in the pair's election, as the election's list of
+     * participants says (ZooKeeper: the Curator leader selector's queue); empty while that is
+     * unknown (the election not joined yet, ZooKeeper not answering).
      */
-    static void stayCandidate(CamelContext context, String pair) {
+    static Optional<Boolean> candidate(CamelContext context, String pair) {
         String namespace = HighAvailability.namespace(pair);
         Optional<CamelClusterService> service = ClusterServiceHelper.lookupService(context);
-        if (service.isEmpty()) {
-            return;
+        if (service.isEmpty() || !service.get().getNamespaces().contains(namespace)) {
+            return Optional.empty();
         }
-        boolean participates;
         try {
             org.apache.camel.cluster.CamelClusterView view = service.get().getView(namespace);
             try {
-                participates = view.getMembers().stream().anyMatch(m -> m.isLocal());
+                return Optional.of(view.getMembers().stream().anyMatch(m -> m.isLocal()));
             } finally {
                 service.get().releaseView(view);
             }
         } catch (Exception e) {
             LOG.debug("pair '{}': the election's participants are unknown ({})", pair, e.getMessage());
-            return;
-        }
-        if (!participates) {
-            LOG.info("pair '{}': instance {} is no longer a candidate (its ZooKeeper connection was lost)", pair,
-                    service.get().getId());
-            rejoin(context, pair);
+            return Optional.empty();
         }
     }
 

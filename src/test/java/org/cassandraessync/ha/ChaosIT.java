@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,23 +71,16 @@ class ChaosIT {
             Map<String, TestStores> pairs = new LinkedHashMap<>();
             pairs.put("orders", orders);
             pairs.put("invoices", invoices);
-            for (TestStores stores : pairs.values()) {
-                stores.createTable("name text");
-                stores.createIndex();
-            }
-            WrittenVersions versions = new WrittenVersions(pairs);
-            versions.preload(500);
+            WrittenVersions versions = WrittenVersions.onNewTables(pairs, 500);
             try (Instances instances = new Instances(pairs, "chaos")) {
                 for (String name : List.of("instance-1", "instance-2", "instance-3")) {
-                    Map<String, String> ha = new HashMap<>(Map.of("sync.ha.cluster-service", "zookeeper",
-                            "sync.ha.zookeeper.nodes", zookeeper.getConnectString(),
-                            "sync.ha.zookeeper.session-timeout", SESSION_TIMEOUT.toSeconds() + "s"));
-                    ha.put("sync.state-dir", orders.stateDir().resolveSibling(orders.keyspace() + "-" + name)
-                            .toAbsolutePath().toString());
-                    instances.start(name, ha);
+                    instances.startWithZooKeeper(name, zookeeper.getConnectString(), SESSION_TIMEOUT);
                 }
-                await("every pair has one leader").atMost(Duration.ofSeconds(120))
-                        .until(() -> PAIRS.stream().allMatch(p -> instances.leaders(p).size() == 1));
+                // one leader per pair, done with its first reconciliation (the clock of the run starts then)
+                await("every pair has one leader that finished a cycle").atMost(Duration.ofSeconds(120))
+                        .until(() -> PAIRS.stream().allMatch(p -> instances.leaders(p).size() == 1
+                                && !Instances.cyclesSince(instances.get(instances.leaders(p).iterator().next()), p,
+                                        LocalTime.MIN).isEmpty()));
                 versions.startWriting();
 
                 List<Sample> samples = new CopyOnWriteArrayList<>();
@@ -108,7 +100,7 @@ class ChaosIT {
                         for (String pair : PAIRS) {
                             lags.add(lag(pair, pairs.get(pair), versions, n++ % 2 == 0));
                         }
-                        pace(Duration.ofSeconds(1));
+                        pace(Duration.ofMillis(250));
                     }
                 });
 
@@ -195,8 +187,9 @@ class ChaosIT {
      */
     private static Lag lag(String pair, TestStores stores, WrittenVersions versions, boolean toCassandra) {
         UUID id = versions.anyId(pair);
-        long written = System.nanoTime();
         Instant at = versions.writeOne(pair, id, toCassandra).lastModified();
+        // from the acknowledged write (a frozen store delays the write itself)
+        long written = System.nanoTime();
         long deadline = written + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -227,10 +220,21 @@ class ChaosIT {
                         && l.seenNanos() > f.startNanos()))
                 .map(Lag::millis).sorted().toList();
         List<Long> all = lags.stream().filter(l -> l.pair().equals(pair)).map(Lag::millis).sorted().toList();
+        lags.stream().filter(l -> l.pair().equals(pair) && l.millis() > 5000).forEach(l -> System.out.printf(
+                "[chaos] %s: a change took %d ms; %s%n", pair, l.millis(), lastFaultBefore(l, faults)));
         System.out.printf("[chaos] %s: longest without a leader %d ms, longest with two %d ms, commits refused by"
                 + " fencing %d, lag p99 outside the faults %s ms (%d samples; max %s ms over all %d)%n", pair,
                 noLeader / 1_000_000, twoLeaders / 1_000_000, fenced, percentile(calm, 0.99), calm.size(),
                 all.isEmpty() ? "-" : all.get(all.size() - 1), all.size());
+    }
+
+    private static String lastFaultBefore(Lag lag, List<Window> faults) {
+        return faults.stream().filter(f -> f.startNanos() < lag.seenNanos())
+                .reduce((a, b) -> b).map(f -> f.endNanos() > lag.writtenNanos()
+                        ? "during " + f.fault() + " " + f.detail()
+                        : (lag.writtenNanos() - f.endNanos()) / 1_000_000 + " ms after " + f.fault() + " " + f.detail()
+                                + " ended")
+                .orElse("before any fault");
     }
 
     /** The longest run of consecutive samples of the pair that {@code test} accepts, in nanoseconds. */
@@ -262,7 +266,7 @@ class ChaosIT {
     private static List<Path> deadLetters(TestStores stores, Instances instances) throws IOException {
         List<Path> found = new ArrayList<>();
         for (String name : instances.names()) {
-            Path dir = stores.stateDir().resolveSibling(stores.keyspace() + "-" + name);
+            Path dir = Instances.stateDir(stores, name);
             if (!Files.isDirectory(dir)) {
                 continue;
             }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,11 +39,8 @@ class HangIT {
     void file_a_frozen_leader_keeps_its_lock_and_once_the_lock_file_is_replaced_it_is_fenced_and_rejoins_as_a_standby()
             throws Exception {
         try (TestStores orders = TestStores.fresh("hang_file")) {
-            orders.createTable("name text");
-            orders.createIndex();
             Map<String, TestStores> pairs = Map.of("orders", orders);
-            WrittenVersions versions = new WrittenVersions(pairs);
-            versions.preload(300);
+            WrittenVersions versions = WrittenVersions.onNewTables(pairs, 300);
             Path shared = orders.stateDir().resolveSibling(orders.keyspace() + "-shared").toAbsolutePath();
             Map<String, String> ha = Map.of("sync.ha.cluster-service", "file", "sync.state-dir", shared.toString(),
                     "sync.ha.file.retry-interval", "1s");
@@ -99,20 +95,11 @@ class HangIT {
             throws Exception {
         try (TestingServer zookeeper = new TestingServer(true);
                 TestStores orders = TestStores.fresh("hang_zk")) {
-            orders.createTable("name text");
-            orders.createIndex();
             Map<String, TestStores> pairs = Map.of("orders", orders);
-            WrittenVersions versions = new WrittenVersions(pairs);
-            versions.preload(300);
+            WrittenVersions versions = WrittenVersions.onNewTables(pairs, 300);
             try (Instances instances = new Instances(pairs, "hang-zk")) {
-                for (String name : new String[] {"instance-1", "instance-2"}) {
-                    Map<String, String> ha = new HashMap<>(Map.of("sync.ha.cluster-service", "zookeeper",
-                            "sync.ha.zookeeper.nodes", zookeeper.getConnectString(),
-                            "sync.ha.zookeeper.session-timeout", SESSION_TIMEOUT.toSeconds() + "s"));
-                    ha.put("sync.state-dir", orders.stateDir().resolveSibling(orders.keyspace() + "-" + name)
-                            .toAbsolutePath().toString());
-                    instances.start(name, ha);
-                }
+                instances.startWithZooKeeper("instance-1", zookeeper.getConnectString(), SESSION_TIMEOUT);
+                instances.startWithZooKeeper("instance-2", zookeeper.getConnectString(), SESSION_TIMEOUT);
                 String leader = awaitOneLeader(instances);
                 String standby = leader.equals("instance-1") ? "instance-2" : "instance-1";
                 versions.startWriting();

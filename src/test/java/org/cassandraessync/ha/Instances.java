@@ -51,6 +51,23 @@ final class Instances implements AutoCloseable {
         return restart(instance);
     }
 
+    /**
+     * Starts an instance that elects with ZooKeeper; its checkpoints are in Cassandra, its state
+     * folder (dead letters) its own.
+     */
+    DaemonProcess startWithZooKeeper(String instance, String connectString, Duration sessionTimeout) {
+        TestStores first = pairs.values().iterator().next();
+        return start(instance, Map.of("sync.ha.cluster-service", "zookeeper",
+                "sync.ha.zookeeper.nodes", connectString,
+                "sync.ha.zookeeper.session-timeout", sessionTimeout.toMillis() + "ms",
+                "sync.state-dir", stateDir(first, instance).toString()));
+    }
+
+    /** The state folder of an instance started by {@link #startWithZooKeeper}. */
+    static Path stateDir(TestStores stores, String instance) {
+        return stores.stateDir().resolveSibling(stores.keyspace() + "-" + instance).toAbsolutePath();
+    }
+
     /** Starts the instance again with the settings it had (after a kill). */
     DaemonProcess restart(String instance) {
         DaemonProcess process = DaemonProcess.start(Path.of(System.getProperty("app.jar")), "256m", List.of(),

@@ -48,6 +48,20 @@ final class WrittenVersions {
         pairs.keySet().forEach(pair -> newest.put(pair, new ConcurrentHashMap<>()));
     }
 
+    /**
+     * Creates each pair's table ({@code name text}) and index, and preloads {@code count} rows and
+     * as many documents per pair.
+     */
+    static WrittenVersions onNewTables(Map<String, TestStores> pairs, int count) {
+        for (TestStores stores : pairs.values()) {
+            stores.createTable("name text");
+            stores.createIndex();
+        }
+        WrittenVersions versions = new WrittenVersions(pairs);
+        versions.preload(count);
+        return versions;
+    }
+
     /** {@code count} new rows in Cassandra and as many new documents in Elasticsearch, per pair. */
     void preload(int count) {
         for (var pair : pairs.entrySet()) {
