@@ -222,7 +222,8 @@ class ChaosIT {
         List<Long> all = lags.stream().filter(l -> l.pair().equals(pair)).map(Lag::millis).sorted().toList();
         lags.stream().filter(l -> l.pair().equals(pair) && l.millis() > 5000).forEach(l -> System.out.printf(
                 "[chaos] %s: a change took %d ms; %s%n", pair, l.millis(), lastFaultBefore(l, faults)));
-        System.out.printf("[chaos] %s: longest without a leader %d ms, longest with two %d ms, commits refused by"
+        // stopped by fencing: a commit refused, or a newer term found after a pause
+        System.out.printf("[chaos] %s: longest without a leader %d ms, longest with two %d ms, stopped by"
                 + " fencing %d, lag p99 outside the faults %s ms (%d samples; max %s ms over all %d)%n", pair,
                 noLeader / 1_000_000, twoLeaders / 1_000_000, fenced, percentile(calm, 0.99), calm.size(),
                 all.isEmpty() ? "-" : all.get(all.size() - 1), all.size());
