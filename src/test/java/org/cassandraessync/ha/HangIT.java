@@ -49,11 +49,7 @@ class HangIT {
                 instances.start("instance-2", ha);
                 String leader = awaitOneLeader(instances);
                 String standby = leader.equals("instance-1") ? "instance-2" : "instance-1";
-                versions.startWriting();
-                versions.awaitMore(40);
-
-                DaemonProcess frozen = instances.get(leader);
-                frozen.freeze();
+                DaemonProcess frozen = freezeWhileWriting(instances.get(leader), versions);
                 LocalTime frozenAt = LocalTime.now();
                 await("no instance runs the pair while its leader hangs").during(Duration.ofSeconds(6))
                         .atMost(Duration.ofSeconds(10)).until(() -> instances.leaders("orders").isEmpty()
@@ -102,11 +98,7 @@ class HangIT {
                 instances.startWithZooKeeper("instance-2", zookeeper.getConnectString(), SESSION_TIMEOUT);
                 String leader = awaitOneLeader(instances);
                 String standby = leader.equals("instance-1") ? "instance-2" : "instance-1";
-                versions.startWriting();
-                versions.awaitMore(40);
-
-                DaemonProcess frozen = instances.get(leader);
-                frozen.freeze();
+                DaemonProcess frozen = freezeWhileWriting(instances.get(leader), versions);
                 long frozenNanos = System.nanoTime();
                 LocalTime frozenAt = LocalTime.now();
                 await("the standby leads within the session timeout + 5 s").atMost(SESSION_TIMEOUT.plusSeconds(5))
@@ -135,6 +127,14 @@ class HangIT {
                 versions.awaitNewestEverywhere(Duration.ofSeconds(120));
             }
         }
+    }
+
+    /** Once the writers are at work, freezes the leader (SIGSTOP); answers it. */
+    private static DaemonProcess freezeWhileWriting(DaemonProcess leader, WrittenVersions versions) {
+        versions.startWriting();
+        versions.awaitMore(40);
+        leader.freeze();
+        return leader;
     }
 
     /** Waits until exactly one instance leads the pair and has run a cycle of it; answers its name. */

@@ -121,9 +121,12 @@ final class Instances implements AutoCloseable {
             return Files.readAllLines(daemon.log()).stream().filter(line -> pattern.matcher(line).find())
                     .filter(line -> {
                         Matcher time = LOG_TIME.matcher(line);
-                        return time.find() && !LocalTime.parse(time.group(1)).isBefore(since)
-                                // a line of the next day
-                                || time.find(0) && LocalTime.parse(time.group(1)).isBefore(since.minusHours(12));
+                        if (!time.find()) {
+                            return false;
+                        }
+                        LocalTime at = LocalTime.parse(time.group(1));
+                        // stamped after `since`, or early next morning after a `since` late in the day
+                        return !at.isBefore(since) || since.isAfter(LocalTime.NOON) && at.isBefore(since.minusHours(12));
                     }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
