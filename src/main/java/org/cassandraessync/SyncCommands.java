@@ -14,73 +14,66 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.camel.main.Main;
+import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.pair.PairCheck;
+import org.cassandraessync.pair.PairPreflight;
 import org.cassandraessync.pair.SyncPair;
 import org.cassandraessync.record.Json;
 import org.cassandraessync.record.Side;
 
 /**
- * The jar's commands besides running the daemon, on the daemon's own configuration (same
- * {@code application.properties}, routes and pairs; no cycle runs, no port is opened):
- * <pre>
- *   verify  [--pair NAME] [--output FILE.json] [--repair]   exit 0: the stores agree, 1: they differ, 2: error
- *   dry-run [--pair NAME]                                   what the next cycle would write
- * </pre>
+ * What the jar's commands besides running the daemon do ({@link SyncCli} parses them), on the
+ * daemon's own configuration (same {@code application.properties}, routes and pairs; no cycle runs,
+ * no port is opened): {@code verify}, {@code dry-run}, {@code check}, {@code config}.
  */
 final class SyncCommands {
 
-    static final int AGREE = 0;
-    static final int DIFFER = 1;
-    static final int ERROR = 2;
+    static final int AGREE = SyncCli.OK;
+    static final int DIFFER = SyncCli.FINDINGS;
     /** Ids listed on the console per pair and direction; the JSON file holds them all. */
     static final int LISTED = 20;
 
     private final PrintStream out;
+    private final Map<String, String> properties;
 
-    SyncCommands(PrintStream out) {
+    SyncCommands(PrintStream out, Map<String, String> properties) {
         this.out = out;
+        this.properties = properties;
     }
 
-    static boolean isCommand(String[] args) {
-        return args.length > 0 && (args[0].equals("verify") || args[0].equals("dry-run"));
+    /** A failure the command explains in its own words (a store's refusal with the fix, an unknown pair). */
+    static final class CommandFailedException extends RuntimeException {
+        CommandFailedException(String message) {
+            super(message);
+        }
     }
 
-    /** Runs the command; answers the exit code. */
-    int run(String[] args, Map<String, String> properties) {
-        String pairName = null;
-        Path output = null;
-        boolean repair = false;
-        String command = args[0];
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--pair" -> pairName = value(args, ++i, "--pair");
-                case "--output" -> output = Path.of(value(args, ++i, "--output"));
-                case "--repair" -> repair = true;
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; " + usage());
-            }
-        }
-        if (command.equals("dry-run") && (output != null || repair)) {
-            throw new IllegalArgumentException("dry-run takes only --pair; " + usage());
-        }
+    /** What a command does with the pairs it was asked about. */
+    private interface OnPairs {
+        int run(Main daemon, List<SyncPair> pairs) throws Exception;
+    }
+
+    /**
+     * Runs {@code command} on the daemon's configuration: the routes exist (so the pairs do) but
+     * never start, no cycle runs and no port is opened (a running daemon keeps its port).
+     */
+    private int onPairs(String pairName, OnPairs command) throws Exception {
         Map<String, String> quiet = new LinkedHashMap<>(properties);
-        // the routes exist (so the pairs do) but never start; a running daemon keeps its port
         quiet.put("camel.main.auto-startup", "false");
         quiet.put("camel.management.enabled", "false");
         Main main = SyncApplication.create(quiet);
         try {
             main.start();
-            List<SyncPair> pairs = pairs(main, pairName);
-            return command.equals("verify") ? verify(pairs, output, repair) : dryRun(pairs);
+            return command.run(main, pairs(main, pairName));
         } catch (Exception e) {
             // a refused password, certificate or permission: the line that says what to fix
             var stores = main.getCamelContext() == null ? null : main.getCamelContext().getRegistry()
-                    .lookupByNameAndType(org.cassandraessync.connect.StoreClients.BEAN,
-                            org.cassandraessync.connect.StoreClients.class);
+                    .lookupByNameAndType(StoreClients.BEAN, StoreClients.class);
             var explained = stores == null ? java.util.Optional.<String>empty() : stores.explain(e);
             if (explained.isPresent()) {
-                throw new IllegalStateException(explained.get());
+                throw new CommandFailedException(explained.get());
             }
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            throw e;
         } finally {
             try {
                 main.stop();
@@ -88,6 +81,42 @@ final class SyncCommands {
                 // the answer is already printed
             }
         }
+    }
+
+    int verify(String pairName, Path output, boolean repair) throws Exception {
+        return onPairs(pairName, (main, pairs) -> verify(pairs, output, repair));
+    }
+
+    int config() {
+        new EffectiveConfiguration(properties, System::getenv, System.getProperties(), Path.of("")).print(out);
+        return SyncCli.OK;
+    }
+
+    int dryRun(String pairName) throws Exception {
+        return onPairs(pairName, (main, pairs) -> dryRun(pairs));
+    }
+
+    int check(String pairName) throws Exception {
+        return onPairs(pairName, (main, pairs) -> check(pairs));
+    }
+
+    private int check(List<SyncPair> pairs) {
+        Map<PairPreflight.Status, Integer> counts = new java.util.EnumMap<>(PairPreflight.Status.class);
+        for (SyncPair pair : pairs) {
+            out.printf(Locale.ROOT, "pair %s%n", pair.name());
+            for (PairPreflight.Line line : pair.preflight().run()) {
+                counts.merge(line.status(), 1, Integer::sum);
+                out.printf(Locale.ROOT, "  %s %-25s %s%n", line.status().mark(), line.check(), line.found());
+                if (!line.fix().isEmpty()) {
+                    out.printf(Locale.ROOT, "    %-25s %s%n", "fix:", line.fix());
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "%d pair%s checked: %d %s, %d %s, %d %s%n", pairs.size(), pairs.size() == 1 ? "" : "s",
+                counts.getOrDefault(PairPreflight.Status.OK, 0), PairPreflight.Status.OK.mark(),
+                counts.getOrDefault(PairPreflight.Status.WARNING, 0), PairPreflight.Status.WARNING.mark(),
+                counts.getOrDefault(PairPreflight.Status.FAILED, 0), PairPreflight.Status.FAILED.mark());
+        return counts.containsKey(PairPreflight.Status.FAILED) ? SyncCli.FINDINGS : SyncCli.OK;
     }
 
     private int verify(List<SyncPair> pairs, Path output, boolean repair) throws IOException {
@@ -231,22 +260,10 @@ final class SyncCommands {
         }
         SyncPair pair = all.get(name);
         if (pair == null) {
-            throw new IllegalArgumentException("no pair named '" + name + "' (pairs: " + String.join(", ", all.keySet())
+            throw new CommandFailedException("no pair named '" + name + "' (pairs: " + String.join(", ", all.keySet())
                     + ")");
         }
         return List.of(pair);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value; " + usage());
-        }
-        return args[i];
-    }
-
-    static String usage() {
-        return "usage: java -jar cassandra-es-sync.jar [verify [--pair NAME] [--output FILE.json] [--repair]"
-                + " | dry-run [--pair NAME]]";
     }
 
     private static String orDash(Object v) {

@@ -164,8 +164,8 @@ class PairsIT {
             insert.row(repairedPublished, now.minusSeconds(3600), "desk", "published", "cy@example.com");
             insert.row(repairedDraft, now.minusSeconds(3600), "stool", "draft", "di@example.com");
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            int code = new SyncCommands(new PrintStream(console, true, StandardCharsets.UTF_8))
-                    .run(new String[] {"verify", "--repair"}, properties);
+            PrintStream printed = new PrintStream(console, true, StandardCharsets.UTF_8);
+            int code = new SyncCli(printed, printed, properties).execute("verify", "--repair");
             assertThat(code).as(console.toString(StandardCharsets.UTF_8)).isEqualTo(SyncCommands.DIFFER);
             stores.refresh();
             assertThat(stores.document(repairedPublished)).as("repaired through the integrator's route")

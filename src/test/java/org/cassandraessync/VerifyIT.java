@@ -169,7 +169,8 @@ class VerifyIT {
     private static Run run(TestStores stores, String... args) {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Map<String, String> properties = new HashMap<>(stores.daemonProperties());
-        int code = new SyncCommands(new PrintStream(console, true, StandardCharsets.UTF_8)).run(args, properties);
+        PrintStream printed = new PrintStream(console, true, StandardCharsets.UTF_8);
+        int code = new SyncCli(printed, printed, properties).execute(args);
         return new Run(code, console.toString(StandardCharsets.UTF_8));
     }
 

@@ -81,7 +81,7 @@ public class CassandraTable {
     }
 
     /** {@code CREATE INDEX ... USING 'sai'} records the alias, {@code CREATE CUSTOM INDEX} the class name. */
-    private static boolean isStorageAttached(String className) {
+    static boolean isStorageAttached(String className) {
         return className.equalsIgnoreCase("sai") || className.endsWith("StorageAttachedIndex");
     }
 

@@ -68,6 +68,11 @@ public record PairSettings(
             Map.entry("to-elasticsearch", SyncSetting.TO_ELASTICSEARCH),
             Map.entry("to-cassandra", SyncSetting.TO_CASSANDRA));
 
+    /** The daemon-wide key a pair parameter defaults to (none for {@code pair}). */
+    public static Optional<SyncSetting> daemonKey(String parameter) {
+        return Optional.ofNullable(DAEMON_KEYS.get(parameter));
+    }
+
     /**
      * @param parameter the value of a template parameter (null when unset)
      * @throws InvalidConfigurationException naming every invalid parameter

@@ -167,6 +167,12 @@ public final class StoreClients implements Service {
         return elasticsearch;
     }
 
+    /** The low-level client under {@link #elasticsearch()}, for requests the Java client has no call for. */
+    public synchronized RestClient elasticsearchRest() {
+        elasticsearch();
+        return elasticsearchRest;
+    }
+
     private static CqlSession cassandraSession(SyncSettings s, StoreErrors errors) {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))

@@ -411,6 +411,11 @@ public class SyncPair implements CamelContextAware {
         return new PairCheck(context, settings, clients, storeFactory, json, readAhead, bulkSenders);
     }
 
+    /** The preflight of this pair ({@code check}): read-only, beside a running daemon. */
+    public PairPreflight preflight() {
+        return new PairPreflight(context, settings, clients, checkpoints);
+    }
+
     private PairStores stores() {
         PairStores s = stores;
         if (s == null) {

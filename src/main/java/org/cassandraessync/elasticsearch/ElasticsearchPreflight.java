@@ -1,0 +1,126 @@
+package org.cassandraessync.elasticsearch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.cassandraessync.record.StoreClock;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * What {@code check} asks Elasticsearch, read-only: the version, the privileges the user or API key
+ * holds on an index ({@code _has_privileges}, which needs no privilege), whether the index exists,
+ * how a field is mapped, and the cluster's clock (an asynchronous search's start time, which needs
+ * only {@code read}). Facts only: the command judges them.
+ */
+public final class ElasticsearchPreflight {
+
+    private final RestClient client;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public ElasticsearchPreflight(RestClient client) {
+        this.client = client;
+    }
+
+    /** The version {@code GET /} reports; empty when the user may not see it (HTTP 403: no {@code monitor}). */
+    public Optional<String> version() throws IOException {
+        try {
+            return Optional.of(read(client.performRequest(new Request("GET", "/"))).path("version").path("number")
+                    .asText("unknown"));
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 403) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Which of {@code privileges} the caller holds on {@code index}; empty when the cluster runs
+     * without security (every request is allowed).
+     */
+    public Optional<Map<String, Boolean>> privileges(String index, List<String> privileges) throws IOException {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode entry = body.putArray("index").addObject();
+        entry.putArray("names").add(index);
+        privileges.forEach(entry.withArray("privileges")::add);
+        Request request = new Request("POST", "/_security/user/_has_privileges");
+        request.setJsonEntity(body.toString());
+        JsonNode answer;
+        try {
+            answer = read(client.performRequest(request));
+        } catch (ResponseException e) {
+            String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (text.contains("security must be explicitly enabled") || text.contains("security is not enabled")
+                    || text.contains("security is disabled")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Map<String, Boolean> held = new LinkedHashMap<>();
+        JsonNode forIndex = answer.path("index").path(index);
+        privileges.forEach(p -> held.put(p, forIndex.path(p).asBoolean(false)));
+        return Optional.of(held);
+    }
+
+    public boolean indexExists(String index) throws IOException {
+        try {
+            client.performRequest(new Request("HEAD", "/" + index));
+            return true;
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** How {@code field} is mapped in {@code index} ({@code date}, {@code keyword}, …); empty when it is not. */
+    public Optional<String> fieldType(String index, String field) throws IOException {
+        JsonNode answer = read(client.performRequest(new Request("GET", "/" + index + "/_mapping/field/" + field)));
+        for (JsonNode mappings : answer) {
+            JsonNode mapping = mappings.path("mappings").path(field).path("mapping");
+            for (JsonNode type : mapping) {
+                if (type.has("type")) {
+                    return Optional.of(type.get("type").asText());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The cluster's clock: the start time of an empty asynchronous search on {@code index}. */
+    public StoreClock clock(String index) throws IOException {
+        Request request = new Request("POST", "/" + index + "/_async_search");
+        request.addParameter("wait_for_completion_timeout", "5s");
+        request.addParameter("keep_on_completion", "false");
+        request.setJsonEntity("{\"size\":0,\"track_total_hits\":false,\"query\":{\"match_none\":{}}}");
+        Instant before = Instant.now();
+        JsonNode answer = read(client.performRequest(request));
+        Instant after = Instant.now();
+        JsonNode start = answer.path("start_time_in_millis");
+        if (!start.canConvertToLong()) {
+            throw new IOException("Elasticsearch's answer has no start_time_in_millis: " + answer);
+        }
+        return new StoreClock(before, Instant.ofEpochMilli(start.asLong()), after);
+    }
+
+    private JsonNode read(Response response) throws IOException {
+        if (response.getEntity() == null) {
+            return json.createObjectNode();
+        }
+        try (InputStream in = response.getEntity().getContent()) {
+            return json.readTree(in);
+        }
+    }
+}
