@@ -1,5 +1,9 @@
 package org.cassandraessync;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +21,10 @@ public final class SyncApplication {
     }
 
     public static void main(String[] args) {
-        System.exit(new SyncCli(System.out, System.err, Map.of()).execute(args));
+        // the commands' marks (✔ ⚠ ✘) whatever the platform's default charset
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(new SyncCli(out, err, Map.of()).execute(args));
     }
 
     /** A configured, not yet started daemon; {@code properties} override every other source. */

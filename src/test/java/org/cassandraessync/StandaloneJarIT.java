@@ -74,7 +74,7 @@ class StandaloneJarIT {
         int exit = PackagedJar.in(workDir).property("sync.period", "soon")
                 .property("sync.cassandra.contact-points", "nowhere")
                 .property("sync.elasticsearch.password", secret).runToEnd(Duration.ofSeconds(60));
-        assertThat(exit).isEqualTo(1);
+        assertThat(exit).as("exit code 2: an error").isEqualTo(2);
         assertThat(log())
                 .contains("sync.period = 'soon': expected a duration such as 500ms, 5s")
                 .contains("sync.cassandra.contact-points = 'nowhere'")
@@ -142,8 +142,33 @@ class StandaloneJarIT {
             assertThat(log()).contains("the stores agree");
             // an error (VerifyIT: a pair that does not exist; here an option, refused before connecting)
             assertThat(jar.runToEnd(limit, "verify", "--colour")).isEqualTo(2);
-            assertThat(log()).contains("unknown option '--colour'");
+            assertThat(log()).contains("Unknown option: '--colour'", "Usage: java -jar cassandra-es-sync.jar verify");
         }
+    }
+
+    @Test
+    void help_version_and_config_answer_from_an_empty_folder_without_any_store() throws Exception {
+        PackagedJar jar = PackagedJar.in(workDir);
+        Duration limit = Duration.ofSeconds(60);
+        assertThat(jar.runToEnd(limit, "--help")).isZero();
+        assertThat(log()).contains("Usage: java -jar cassandra-es-sync.jar", "check ", "config ", "Exit codes:")
+                .doesNotContain("routerBuilderClasses");
+        assertThat(jar.runToEnd(limit, "--version")).isZero();
+        assertThat(log()).contains("Apache Camel 4.14.0", "Cassandra Java driver", "Elasticsearch Java client");
+
+        // one key in each place the daemon reads: the folder's application.properties, -D, the environment
+        Files.writeString(workDir.resolve("application.properties"), "sync.period=7s\nsync.batch-size=100\n");
+        PackagedJar config = PackagedJar.in(workDir).property("sync.tie-breaker", "elasticsearch")
+                .property("sync.batch-size", "200").property("sync.elasticsearch.password", "pw-never-shown")
+                .environment("SYNC_BATCH_SIZE", "500").environment("SYNC_OVERLAP", "9s");
+        assertThat(config.runToEnd(limit, "config")).isZero();
+        assertThat(log()).doesNotContain("pw-never-shown")
+                .containsPattern("sync\\.period +7s +application\\.properties")
+                .containsPattern("sync\\.tie-breaker +elasticsearch +-D")
+                .containsPattern("sync\\.batch-size +500 +environment \\(SYNC_BATCH_SIZE\\)")
+                .containsPattern("sync\\.overlap +9s +environment \\(SYNC_OVERLAP\\)")
+                .containsPattern("sync\\.elasticsearch\\.password +\\*\\*\\*\\* +-D")
+                .containsPattern("sync\\.state-dir +state +default");
     }
 
     private String log() throws IOException {

@@ -32,16 +32,25 @@ public final class ElasticsearchPreflight {
         this.client = client;
     }
 
-    /** The version {@code GET /} reports; empty when the user may not see it (HTTP 403: no {@code monitor}). */
-    public Optional<String> version() throws IOException {
+    /**
+     * What {@code GET /} says: the version, or the status of an answer without it (a user without the
+     * cluster privilege {@code monitor} gets a 403). Any answer but 401 or a server error means the
+     * cluster is there, as for the readiness probe.
+     *
+     * @throws IOException when it does not answer, refuses the credentials or fails
+     */
+    public String version() throws IOException {
         try {
-            return Optional.of(read(client.performRequest(new Request("GET", "/"))).path("version").path("number")
-                    .asText("unknown"));
+            return "Elasticsearch " + read(client.performRequest(new Request("GET", "/"))).path("version")
+                    .path("number").asText("unknown");
         } catch (ResponseException e) {
-            if (e.getResponse().getStatusLine().getStatusCode() == 403) {
-                return Optional.empty();
+            int status = e.getResponse().getStatusLine().getStatusCode();
+            if (status == 401 || status >= 500) {
+                throw e;
             }
-            throw e;
+            return "Elasticsearch (version not shown: HTTP " + status + " to GET /"
+                    + (status == 403 ? ", which needs the cluster privilege monitor, which the daemon does without" : "")
+                    + ")";
         }
     }
 

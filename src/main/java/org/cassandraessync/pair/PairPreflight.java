@@ -124,10 +124,7 @@ public final class PairPreflight {
                                 .orElse(", no authentication"));
         try {
             ElasticsearchPreflight es = new ElasticsearchPreflight(clients.elasticsearchRest());
-            Optional<String> version = es.version();
-            lines.add(Line.ok("Elasticsearch answers", version.map(v -> "Elasticsearch " + v + " at " + how)
-                    .orElse("at " + how + " (its version needs the cluster privilege monitor, which the daemon does"
-                            + " without)")));
+            lines.add(Line.ok("Elasticsearch answers", es.version() + " at " + how));
             return Optional.of(es);
         } catch (IOException | RuntimeException e) {
             failed("Elasticsearch answers", e, "at " + how);
@@ -440,6 +437,7 @@ public final class PairPreflight {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        // one line: an Elasticsearch answer's body follows its status line
+        return t.getMessage() == null ? t.toString() : t.getMessage().lines().findFirst().orElse("");
     }
 }
