@@ -127,8 +127,9 @@ class VerifyIT {
     void an_unknown_pair_is_an_error_naming_the_pairs() {
         try (TestStores stores = TestStores.fresh("verify_err")) {
             stores.createTable("name text");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(stores, "verify", "--pair", "nosuch"))
-                    .hasMessageContaining("no pair named 'nosuch' (pairs: default)");
+            Run run = run(stores, "verify", "--pair", "nosuch");
+            assertThat(run.exitCode()).as(run.console()).isEqualTo(SyncCli.ERROR);
+            assertThat(run.console()).contains("verify failed: no pair named 'nosuch' (pairs: default)");
         }
     }
 

@@ -149,9 +149,9 @@ public final class PairPreflight {
         CassandraPreflight.Table t = found.get();
         List<String> problems = new ArrayList<>();
         if (!t.partitionKey().equals(List.of(pair.idField())) || !t.clustering().isEmpty()) {
-            problems.add("its primary key is (" + String.join(", ", t.partitionKey())
-                    + (t.clustering().isEmpty() ? "" : "), " + String.join(", ", t.clustering())) + ")"
-                    + (t.clustering().isEmpty() ? "" : "") + ", not (" + pair.idField() + ")");
+            String clustering = t.clustering().isEmpty() ? "" : ", " + String.join(", ", t.clustering());
+            problems.add("its primary key is ((" + String.join(", ", t.partitionKey()) + ")" + clustering
+                    + "), not (" + pair.idField() + ")");
         } else if (!"uuid".equals(t.columns().get(pair.idField()))) {
             problems.add(pair.idField() + " is " + t.columns().get(pair.idField()) + ", not uuid");
         }
@@ -221,7 +221,9 @@ public final class PairPreflight {
         String table = pair.table();
         Map<String, String> missing = new LinkedHashMap<>();
         if (tableMissing) {
-            if (pair.createSchema() && !held.onAllKeyspaces("CREATE") && !held.onKeyspace("CREATE", ks)) {
+            if (pair.createSchema() && !cassandra.keyspaceExists(ks) && !held.onAllKeyspaces("CREATE")) {
+                missing.put("CREATE ON ALL KEYSPACES", "create the keyspace and the table (create-schema=true)");
+            } else if (pair.createSchema() && !held.onKeyspace("CREATE", ks)) {
                 missing.put("CREATE ON KEYSPACE " + ks, "create the table (create-schema=true)");
             }
         } else {
