@@ -96,10 +96,16 @@ public final class SyncCli implements Callable<Integer> {
 
     SyncCommands commands() {
         // the command's own output, not Camel's start-up lines
-        if (LoggerFactory.getLogger("org.apache.camel") instanceof ch.qos.logback.classic.Logger camel) {
-            camel.setLevel(ch.qos.logback.classic.Level.WARN);
-        }
+        quiet("org.apache.camel", ch.qos.logback.classic.Level.WARN);
+        // a store that does not answer is the command's own line, not the driver's retries
+        quiet("com.datastax.oss.driver", ch.qos.logback.classic.Level.ERROR);
         return new SyncCommands(out, properties);
+    }
+
+    private static void quiet(String logger, ch.qos.logback.classic.Level level) {
+        if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(level);
+        }
     }
 
     /** The first message of our own, skipping the exceptions Camel wraps startup failures in. */

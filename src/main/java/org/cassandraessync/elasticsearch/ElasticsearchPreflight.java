@@ -20,8 +20,8 @@ import org.elasticsearch.client.RestClient;
 /**
  * What {@code check} asks Elasticsearch, read-only: the version, the privileges the user or API key
  * holds on an index ({@code _has_privileges}, which needs no privilege), whether the index exists,
- * how a field is mapped, and the cluster's clock (an asynchronous search's start time, which needs
- * only {@code read}). Facts only: the command judges them.
+ * how a field is mapped, and the cluster's clock ({@code now} in an aggregation, which needs only
+ * {@code read}). Facts only: the command judges them.
  */
 public final class ElasticsearchPreflight {
 
@@ -70,8 +70,9 @@ public final class ElasticsearchPreflight {
             answer = read(client.performRequest(request));
         } catch (ResponseException e) {
             String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            // a cluster with security disabled, or a distribution without it (no handler for the path)
             if (text.contains("security must be explicitly enabled") || text.contains("security is not enabled")
-                    || text.contains("security is disabled")) {
+                    || text.contains("security is disabled") || text.contains("no handler found for uri")) {
                 return Optional.empty();
             }
             throw e;
@@ -108,20 +109,23 @@ public final class ElasticsearchPreflight {
         return Optional.empty();
     }
 
-    /** The cluster's clock: the start time of an empty asynchronous search on {@code index}. */
-    public StoreClock clock(String index) throws IOException {
-        Request request = new Request("POST", "/" + index + "/_async_search");
-        request.addParameter("wait_for_completion_timeout", "5s");
-        request.addParameter("keep_on_completion", "false");
-        request.setJsonEntity("{\"size\":0,\"track_total_hits\":false,\"query\":{\"match_none\":{}}}");
+    /**
+     * The cluster's clock: {@code now} as the cluster resolves it in a {@code date_range}
+     * aggregation on the date field {@code field} (a search of no document, which needs only
+     * {@code read}).
+     */
+    public StoreClock clock(String index, String field) throws IOException {
+        Request request = new Request("POST", "/" + index + "/_search");
+        request.setJsonEntity("{\"size\":0,\"track_total_hits\":false,\"query\":{\"match_none\":{}},\"aggs\":{\"now\":"
+                + "{\"date_range\":{\"field\":" + json.writeValueAsString(field) + ",\"ranges\":[{\"from\":\"now\"}]}}}}");
         Instant before = Instant.now();
         JsonNode answer = read(client.performRequest(request));
         Instant after = Instant.now();
-        JsonNode start = answer.path("start_time_in_millis");
-        if (!start.canConvertToLong()) {
-            throw new IOException("Elasticsearch's answer has no start_time_in_millis: " + answer);
+        JsonNode from = answer.path("aggregations").path("now").path("buckets").path(0).path("from");
+        if (!from.isNumber()) {
+            throw new IOException("Elasticsearch's answer has no time: " + answer);
         }
-        return new StoreClock(before, Instant.ofEpochMilli(start.asLong()), after);
+        return new StoreClock(before, Instant.ofEpochMilli(from.asLong()), after);
     }
 
     private JsonNode read(Response response) throws IOException {

@@ -309,7 +309,7 @@ public final class PairPreflight {
         try {
             Optional<Map<String, Boolean>> held = es.privileges(index, List.copyOf(uses.keySet()));
             if (held.isEmpty()) {
-                lines.add(Line.ok(check, "security is off on this cluster: every request is allowed"));
+                lines.add(Line.ok(check, "security is off (or not installed) on this cluster: every request is allowed"));
                 return;
             }
             Set<String> missing = new LinkedHashSet<>();
@@ -393,7 +393,7 @@ public final class PairPreflight {
         if (elasticsearch.isPresent() && !indexMissing) {
             stores.put("Elasticsearch", v -> {
                 try {
-                    return elasticsearch.get().clock(pair.index());
+                    return elasticsearch.get().clock(pair.index(), pair.timestampField());
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
