@@ -42,7 +42,7 @@ public final class ElectionProbe {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        if (existing == null || !Files.isWritable(existing)) {
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
             throw new IllegalStateException("file: cannot create or write the lock files' folder " + root
                     + " (sync.state-dir must be a folder every instance shares and may write)");
         }
