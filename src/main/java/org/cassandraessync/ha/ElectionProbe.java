@@ -1,6 +1,5 @@
 package org.cassandraessync.ha;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +10,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.cassandraessync.config.HighAvailability;
+import org.cassandraessync.state.StateFolder;
 
 /**
  * Whether the election {@code sync.ha.cluster-service} names can run here ({@code check}), without
@@ -38,14 +38,10 @@ public final class ElectionProbe {
     }
 
     private static String fileLocks(Path root) {
-        Path existing = root;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-            throw new IllegalStateException("file: cannot create or write the lock files' folder " + root
-                    + " (sync.state-dir must be a folder every instance shares and may write)");
-        }
+        StateFolder.problem(root).ifPresent(problem -> {
+            throw new IllegalStateException("file: " + problem + "; sync.state-dir must be a folder every instance"
+                    + " shares and may write");
+        });
         return "file: lock files in " + root + " (covers crashes, not hangs)";
     }
 

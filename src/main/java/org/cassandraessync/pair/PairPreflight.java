@@ -1,8 +1,6 @@
 package org.cassandraessync.pair;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +27,7 @@ import org.cassandraessync.record.StoreClock;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.schema.SchemaEvolution;
 import org.cassandraessync.state.Checkpoints;
+import org.cassandraessync.state.StateFolder;
 import org.elasticsearch.client.ResponseException;
 
 /**
@@ -335,15 +334,10 @@ public final class PairPreflight {
         String check = "checkpoint store";
         HighAvailability ha = daemon.ha();
         if (!ha.checkpointsInCassandra()) {
-            Path dir = daemon.stateDir().toAbsolutePath();
-            Path existing = dir;
-            while (existing != null && !Files.exists(existing)) {
-                existing = existing.getParent();
-            }
-            if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-                lines.add(new Line(Status.FAILED, check, "cannot write in " + dir
-                        + (existing == null ? "" : " (" + existing + " is not a writable folder)"),
-                        "give the daemon's user a writable sync.state-dir"));
+            Optional<String> problem = StateFolder.problem(daemon.stateDir());
+            if (problem.isPresent()) {
+                lines.add(new Line(Status.FAILED, check, problem.get(), "give the daemon's user a writable"
+                        + " sync.state-dir"));
                 return;
             }
         } else if (cassandra.isEmpty()) {

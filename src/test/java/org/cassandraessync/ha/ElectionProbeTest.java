@@ -43,7 +43,7 @@ class ElectionProbeTest {
         // sync.state-dir under a file (a mistyped path): no folder can be made there, even as root
         Path file = java.nio.file.Files.writeString(stateDir.resolve("a-file"), "x");
         assertThatThrownBy(() -> ElectionProbe.probe(new DefaultCamelContext(), ha, file.resolve("shared")))
-                .hasMessageContaining("cannot create or write the lock files' folder");
+                .hasMessageContaining("cannot create or write the folder " + file.resolve("shared").resolve("leadership"));
     }
 
     @Test
