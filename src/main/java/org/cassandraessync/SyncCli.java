@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -138,8 +139,8 @@ public final class SyncCli implements Callable<Integer> {
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         private SyncCli cli;
-        @Option(names = "--pair", paramLabel = "NAME", description = "Only this pair (default: every pair).")
-        private String pair;
+        @Mixin
+        private PairOption pair;
         @Option(names = "--output", paramLabel = "FILE.json", description = "Also write every difference found to"
                 + " this JSON file.")
         private Path output;
@@ -149,7 +150,7 @@ public final class SyncCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return cli.commands().verify(pair, output, repair);
+            return cli.commands().verify(pair.name, output, repair);
         }
     }
 
@@ -159,12 +160,12 @@ public final class SyncCli implements Callable<Integer> {
     static final class DryRun implements Callable<Integer> {
         @ParentCommand
         private SyncCli cli;
-        @Option(names = "--pair", paramLabel = "NAME", description = "Only this pair (default: every pair).")
-        private String pair;
+        @Mixin
+        private PairOption pair;
 
         @Override
         public Integer call() throws Exception {
-            return cli.commands().dryRun(pair);
+            return cli.commands().dryRun(pair.name);
         }
     }
 
@@ -178,12 +179,12 @@ public final class SyncCli implements Callable<Integer> {
     static final class Check implements Callable<Integer> {
         @ParentCommand
         private SyncCli cli;
-        @Option(names = "--pair", paramLabel = "NAME", description = "Only this pair (default: every pair).")
-        private String pair;
+        @Mixin
+        private PairOption pair;
 
         @Override
         public Integer call() throws Exception {
-            return cli.commands().check(pair);
+            return cli.commands().check(pair.name);
         }
     }
 
@@ -199,6 +200,12 @@ public final class SyncCli implements Callable<Integer> {
         public Integer call() throws Exception {
             return cli.commands().config();
         }
+    }
+
+    /** {@code --pair NAME}: the commands that work on pairs. */
+    static final class PairOption {
+        @Option(names = "--pair", paramLabel = "NAME", description = "Only this pair (default: every pair).")
+        private String name;
     }
 
     /** {@code --version}: this project, Camel, and the store clients inside the jar. */

@@ -26,14 +26,9 @@ class PreflightIT {
             stores.test().createTable("name text");
             stores.test().cql("CREATE INDEX ON " + stores.test().qualifiedTable() + " (last_modified) USING 'sai'");
             stores.test().createIndex();
-            Map<String, String> daemon = stores.daemonAs(stores.cassandraRole(SecuredStores.SYNC_ONLY),
-                    SandboxSecrets.SYNC_USER, stores.secrets().elasticsearchSyncPassword());
-            daemon.put("sync.create-schema", "false");
-
-            PackagedJar check = PackagedJar.in(workDir).properties(daemon).log(workDir.resolve("check.log"));
-            int exit = check.runToEnd(LIMIT, "check");
-
-            String out = check.output();
+            Check check = check(workDir, asTheDocumentedSyncRole(stores));
+            int exit = check.exit();
+            String out = check.out();
             assertThat(exit).as(out).isZero();
             assertThat(lines(out, "✔")).as(out).anyMatch(l -> l.contains("Cassandra answers") && l.contains("TLS")
                             && l.contains("as role " + stores.lastRole()))
@@ -63,10 +58,9 @@ class PreflightIT {
             daemon.put("sync.elasticsearch.api-key", stores.apiKey(
                     "\"read\", \"view_index_metadata\", \"indices:admin/mapping/put\", \"indices:admin/refresh\""));
 
-            PackagedJar check = PackagedJar.in(workDir).properties(daemon).log(workDir.resolve("check.log"));
-            int exit = check.runToEnd(LIMIT, "check");
-
-            String out = check.output();
+            Check check = check(workDir, daemon);
+            int exit = check.exit();
+            String out = check.out();
             assertThat(exit).as(out).isEqualTo(1);
             String index = stores.test().index();
             assertThat(lines(out, "✘")).as(out)
@@ -86,14 +80,9 @@ class PreflightIT {
         try (SecuredStores stores = SecuredStores.fresh("preflightscan")) {
             stores.test().createTable("name text");
             stores.test().createIndex();
-            Map<String, String> daemon = stores.daemonAs(stores.cassandraRole(SecuredStores.SYNC_ONLY),
-                    SandboxSecrets.SYNC_USER, stores.secrets().elasticsearchSyncPassword());
-            daemon.put("sync.create-schema", "false");
-
-            PackagedJar check = PackagedJar.in(workDir).properties(daemon).log(workDir.resolve("check.log"));
-            int exit = check.runToEnd(LIMIT, "check");
-
-            String out = check.output();
+            Check check = check(workDir, asTheDocumentedSyncRole(stores));
+            int exit = check.exit();
+            String out = check.out();
             assertThat(exit).as("a warning is not a failure: " + out).isZero();
             assertThat(lines(out, "⚠")).as(out).singleElement().asString().contains("timestamp index",
                     "no storage-attached index on " + stores.test().qualifiedTable() + " (last_modified)",
@@ -101,6 +90,24 @@ class PreflightIT {
             assertThat(out).contains("CREATE INDEX " + stores.test().table() + "_last_modified_sai ON "
                     + stores.test().qualifiedTable() + " (last_modified) USING 'sai'");
         }
+    }
+
+    /** The daemon as a role and a user holding exactly what docs/security.md lists for sync, creating nothing. */
+    private static Map<String, String> asTheDocumentedSyncRole(SecuredStores stores) {
+        Map<String, String> daemon = stores.daemonAs(stores.cassandraRole(SecuredStores.SYNC_ONLY),
+                SandboxSecrets.SYNC_USER, stores.secrets().elasticsearchSyncPassword());
+        daemon.put("sync.create-schema", "false");
+        return daemon;
+    }
+
+    /** What {@code java -jar cassandra-es-sync.jar check} printed and its exit code. */
+    private record Check(int exit, String out) {
+    }
+
+    private static Check check(Path workDir, Map<String, String> daemon) {
+        PackagedJar jar = PackagedJar.in(workDir).properties(daemon).log(workDir.resolve("check.log"));
+        int exit = jar.runToEnd(LIMIT, "check");
+        return new Check(exit, jar.output());
     }
 
     private static List<String> lines(String out, String mark) {
