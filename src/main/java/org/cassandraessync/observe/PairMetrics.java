@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.camel.health.HealthCheck;
 import org.cassandraessync.cycle.CycleObserver;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.SyncCycle;
@@ -45,9 +46,19 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
 
     private final SyncCycle cycle;
 
-    private PairMetrics(MeterRegistry registry, String pair, SyncCycle cycle, PairHealth health, PairRole role) {
+    private PairMetrics(MeterRegistry registry, String pair, SyncCycle cycle, PairHealth health, PairRole role,
+            PairReadiness readiness) {
         this.cycle = cycle;
         this.registry = registry;
+        if (readiness != null) {
+            // the readiness check's own answer (the stores asked at most once a second, 2 s at most)
+            add(Gauge.builder(PREFIX + "ready", readiness, r -> r.call().getState() == HealthCheck.State.UP ? 1 : 0)
+                    .description("1 while the pair is ready (its readiness check is UP), 0 while it is not")
+                    .tags("pair", pair).register(registry));
+            add(Gauge.builder(PREFIX + "period", readiness, r -> r.interval().toMillis() / 1000.0).baseUnit("seconds")
+                    .description("Time between two of the pair's cycles (sync.period, or the cron's interval)")
+                    .tags("pair", pair).register(registry));
+        }
         add(Gauge.builder(PREFIX + "leader", role, r -> r.leads() ? 1 : 0)
                 .description("1 when this instance runs the pair's cycles (leads it), 0 when it stands by")
                 .tags("pair", pair, "instance", role.instance()).register(registry));
@@ -90,8 +101,8 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
 
     /** Registers the pair's meters and follows its cycles. */
     public static PairMetrics bind(MeterRegistry registry, String pair, SyncCycle cycle, PairHealth health,
-            PairRole role) {
-        PairMetrics metrics = new PairMetrics(registry, pair, cycle, health, role);
+            PairRole role, PairReadiness readiness) {
+        PairMetrics metrics = new PairMetrics(registry, pair, cycle, health, role, readiness);
         cycle.observe(metrics);
         return metrics;
     }

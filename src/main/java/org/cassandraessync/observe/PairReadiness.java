@@ -33,6 +33,7 @@ public final class PairReadiness extends AbstractHealthCheck {
     private final SyncCycle cycle;
     private final PairHealth health;
     private final StoreClients stores;
+    private final Duration interval;
     private final Duration bound;
     private final PairRole role;
 
@@ -43,15 +44,25 @@ public final class PairReadiness extends AbstractHealthCheck {
         this.cycle = cycle;
         this.health = health;
         this.stores = stores;
+        this.interval = interval(period, cron);
         this.bound = bound(period, cron);
         this.role = role;
     }
 
     /** Three times the time between cycles (from the cron expression when there is one), at least a minute. */
     static Duration bound(Duration period, Optional<String> cron) {
-        Duration interval = cron.flatMap(PairReadiness::cronInterval).orElse(period);
-        Duration three = interval.multipliedBy(3);
+        Duration three = interval(period, cron).multipliedBy(3);
         return three.compareTo(MIN_BOUND) < 0 ? MIN_BOUND : three;
+    }
+
+    /** The time between two cycles: the period, or the cron expression's next interval when there is one. */
+    static Duration interval(Duration period, Optional<String> cron) {
+        return cron.flatMap(PairReadiness::cronInterval).orElse(period);
+    }
+
+    /** The time between two of this pair's cycles (the metrics' period gauge). */
+    Duration interval() {
+        return interval;
     }
 
     private static Optional<Duration> cronInterval(String expression) {

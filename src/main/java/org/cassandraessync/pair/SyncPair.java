@@ -202,7 +202,7 @@ public class SyncPair implements CamelContextAware {
         if (metrics == null) {
             MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
             if (registry != null) {
-                metrics = PairMetrics.bind(registry, settings.pair(), cycle, health, role);
+                metrics = PairMetrics.bind(registry, settings.pair(), cycle, health, role, readiness);
             }
         }
     }
