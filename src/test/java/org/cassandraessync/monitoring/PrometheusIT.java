@@ -59,18 +59,24 @@ class PrometheusIT {
                             .ignoreExceptions().until(() -> value(prometheus.query(
                                     "cassandra_es_sync_ready{pair=\"default\"}")) == 1.0);
 
-                    List<String> empty = new ArrayList<>();
-                    for (Query q : dashboardQueries()) {
-                        if (prometheus.query(q.expr()).isEmpty()) {
-                            empty.add(q.title() + ": " + q.expr());
-                        }
-                    }
-                    assertThat(empty).as("dashboard panels whose query returns no series").isEmpty();
+                    // a rate needs two scrapes in its window: poll, then name the panels still empty
+                    List<Query> queries = dashboardQueries();
+                    await("every dashboard query returns series").atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                                List<String> empty = new ArrayList<>();
+                                for (Query q : queries) {
+                                    if (prometheus.query(q.expr()).isEmpty()) {
+                                        empty.add(q.title() + ": " + q.expr());
+                                    }
+                                }
+                                assertThat(empty).as("dashboard panels whose query returns no series").isEmpty();
+                            });
 
                     stores.sandbox().freeze("elasticsearch");
                     Instant frozen = Instant.now();
                     try {
-                        await("the not-ready alert fires").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        // readiness notices within 2 s, a scrape every 3 s, the rule's for: 2 s
+                        await("the not-ready alert fires").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                                 .until(() -> notReady(prometheus.alerts()).equals("firing"));
                         System.out.printf("not-ready alert firing %.1f s after Elasticsearch was frozen%n",
                                 Duration.between(frozen, Instant.now()).toMillis() / 1000.0);
