@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.cassandraessync.bench.DaemonProcess;
 import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.sandbox.FreePorts;
+import org.cassandraessync.support.Http;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * camel-spring-boot-starter, camel-yaml-dsl-starter and cassandra-es-sync as ordinary Maven
  * dependencies, loads the route template from the library jar and runs one pair from it. The
  * test installs the library jar built here into the local Maven repository, builds the
- * application with Maven, runs its jar and syncs both ways through it.
+ * application with Maven, runs its jar and syncs both ways through it; Spring Boot's Actuator shows
+ * the pairs' readiness and the scheduler's liveness in its probe groups, and the sync meters.
  */
 class SpringBootIT {
 
@@ -42,6 +46,8 @@ class SpringBootIT {
             properties.put("products.table", products.table());
             properties.put("products.index", products.index());
             properties.put("sync.state-dir", products.stateDir().toAbsolutePath().toString());
+            int port = FreePorts.next();
+            properties.put("server.port", String.valueOf(port));
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             UUID fromCassandra = UUID.randomUUID();
             products.insertInto("name").row(fromCassandra, now, "kettle");
@@ -61,6 +67,36 @@ class SpringBootIT {
                         later, "teapot, blue", fromElasticsearch);
                 await("a change made later follows").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                         .until(() -> "teapot, blue".equals(products.document(fromElasticsearch).orElseThrow().get("name")));
+
+                // Actuator: the pairs' readiness and the scheduler's liveness in the probe groups, the meters
+                URI actuator = URI.create("http://127.0.0.1:" + port + "/actuator/");
+                await("readiness UP once the pair has synced").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> Http.get(actuator.resolve("health/readiness")).status() == 200);
+                Http.Answer liveness = Http.get(actuator.resolve("health/liveness"));
+                assertThat(liveness.status()).as(liveness.body()).isEqualTo(200);
+                assertThat(liveness.body()).contains("\"camelLivenessState\"");
+                await("the sync meters in /actuator/prometheus").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(Http.get(actuator.resolve("prometheus")).body())
+                                .containsPattern("cassandra_es_sync_records_written_total\\{[^}]*pair=\"products\"[^}]*\\} [1-9]")
+                                .containsPattern("cassandra_es_sync_lag_seconds_bucket\\{[^}]*pair=\"products\"")
+                                .contains("cassandra_es_sync_ready{").contains("cassandra_es_sync_leader{"));
+
+                products.sandbox().freeze("elasticsearch");
+                try {
+                    await("readiness DOWN while Elasticsearch is frozen").atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(500)).until(() -> Http.get(actuator.resolve("health/readiness"),
+                                    Duration.ofSeconds(10)).status() == 503);
+                    Http.Answer readiness = Http.get(actuator.resolve("health/readiness"), Duration.ofSeconds(10));
+                    assertThat(readiness.body()).as("the Camel readiness state is what refuses traffic")
+                            .contains("\"camelReadinessState\"");
+                    assertThat(Http.get(actuator.resolve("health/liveness"), Duration.ofSeconds(10)).status())
+                            .as("a store down is not a liveness problem").isEqualTo(200);
+                } finally {
+                    products.sandbox().thaw("elasticsearch");
+                }
+                await("readiness UP again once Elasticsearch answers").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .until(() -> Http.get(actuator.resolve("health/readiness")).status() == 200);
 
                 String log = Files.readString(app.log());
                 assertThat(log).as("Spring Boot started the application").contains("Started SyncOnSpringBoot");
