@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
@@ -202,11 +201,6 @@ public class SyncPair implements CamelContextAware {
     private synchronized void bindMetrics() {
         if (metrics == null) {
             MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
-            if (registry == null) {
-                // embedded: the application's own registry (Spring Boot's, served at /actuator/prometheus)
-                Set<MeterRegistry> found = context.getRegistry().findByType(MeterRegistry.class);
-                registry = found.size() == 1 ? found.iterator().next() : null;
-            }
             if (registry != null) {
                 metrics = PairMetrics.bind(registry, settings.pair(), cycle, health, role, readiness);
             }
