@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class DeployExamplesTest {
 
     private static final Path DEPLOY = Path.of("deploy");
-    private static final Pattern KEY = Pattern.compile("(?<![\\w.-])sync\\.[a-z0-9][a-z0-9.-]*[a-z0-9]");
+    /** A key on its own, after {@code -D}, or in a properties line; not a piece of a longer name. */
+    private static final Pattern KEY = Pattern.compile("(?:(?<=-D)|(?<![\\w.-]))sync\\.[a-z0-9][a-z0-9.-]*[a-z0-9]");
     private static final Pattern VARIABLE = Pattern.compile("\\bSYNC_[A-Z0-9_]+\\b");
 
     @Test
