@@ -18,9 +18,8 @@ import org.cassandraessync.support.Http;
 
 /**
  * A real Prometheus (Debian's {@code prometheus} package) started for a test: it scrapes one
- * target every 3 s (the scrape may take the readiness gauge's 2 s while a store hangs; a scrape's
- * timeout cannot exceed its interval) and evaluates the given rules every second; its HTTP API
- * answers queries and lists alerts.
+ * target every second and evaluates the given rules every second; its HTTP API answers queries
+ * and lists alerts.
  */
 final class Prometheus implements AutoCloseable {
 
@@ -50,7 +49,7 @@ final class Prometheus implements AutoCloseable {
 
     /**
      * Starts Prometheus in {@code dir}, scraping {@code target} ({@code host:port}) at {@code path}
-     * every 3 s, with {@code rules} evaluated every second.
+     * every second, with {@code rules} evaluated every second.
      */
     static Prometheus start(Path dir, String target, String path, Path rules) throws IOException {
         Files.createDirectories(dir);
@@ -58,8 +57,7 @@ final class Prometheus implements AutoCloseable {
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
-                  scrape_interval: 3s
-                  scrape_timeout: 3s
+                  scrape_interval: 1s
                   evaluation_interval: 1s
                 rule_files:
                   - %s

@@ -75,7 +75,7 @@ class PrometheusIT {
                     stores.sandbox().freeze("elasticsearch");
                     Instant frozen = Instant.now();
                     try {
-                        // readiness notices within 2 s, a scrape every 3 s, the rule's for: 2 s
+                        // readiness notices within 2 s (the gauge shows the check's last answer), the rule's for: 2 s
                         await("the not-ready alert fires").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                                 .until(() -> notReady(prometheus.alerts()).equals("firing"));
                         System.out.printf("not-ready alert firing %.1f s after Elasticsearch was frozen%n",
