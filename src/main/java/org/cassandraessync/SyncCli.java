@@ -98,8 +98,10 @@ public final class SyncCli implements Callable<Integer> {
     SyncCommands commands() {
         // the command's own output, not Camel's start-up lines
         quiet("org.apache.camel", ch.qos.logback.classic.Level.WARN);
-        // a store that does not answer is the command's own line, not the driver's retries
+        // a store or ZooKeeper that does not answer is the command's own line, not the clients' retries
         quiet("com.datastax.oss.driver", ch.qos.logback.classic.Level.ERROR);
+        quiet("org.apache.zookeeper", ch.qos.logback.classic.Level.ERROR);
+        quiet("org.apache.curator", ch.qos.logback.classic.Level.ERROR);
         return new SyncCommands(out, properties);
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,7 @@ final class SyncCommands {
 
     /** What a command does with the pairs it was asked about. */
     private interface OnPairs {
-        int run(Main daemon, List<SyncPair> pairs) throws Exception;
+        int run(List<SyncPair> pairs) throws Exception;
     }
 
     /**
@@ -64,7 +65,7 @@ final class SyncCommands {
         Main main = SyncApplication.create(quiet);
         try {
             main.start();
-            return command.run(main, pairs(main, pairName));
+            return command.run(pairs(main, pairName));
         } catch (Exception e) {
             // a refused password, certificate or permission: the line that says what to fix
             var stores = main.getCamelContext() == null ? null : main.getCamelContext().getRegistry()
@@ -84,7 +85,7 @@ final class SyncCommands {
     }
 
     int verify(String pairName, Path output, boolean repair) throws Exception {
-        return onPairs(pairName, (main, pairs) -> verify(pairs, output, repair));
+        return onPairs(pairName, pairs -> verify(pairs, output, repair));
     }
 
     int config() {
@@ -93,15 +94,15 @@ final class SyncCommands {
     }
 
     int dryRun(String pairName) throws Exception {
-        return onPairs(pairName, (main, pairs) -> dryRun(pairs));
+        return onPairs(pairName, this::dryRun);
     }
 
     int check(String pairName) throws Exception {
-        return onPairs(pairName, (main, pairs) -> check(pairs));
+        return onPairs(pairName, this::check);
     }
 
     private int check(List<SyncPair> pairs) {
-        Map<PairPreflight.Status, Integer> counts = new java.util.EnumMap<>(PairPreflight.Status.class);
+        Map<PairPreflight.Status, Integer> counts = new EnumMap<>(PairPreflight.Status.class);
         for (SyncPair pair : pairs) {
             out.printf(Locale.ROOT, "pair %s%n", pair.name());
             for (PairPreflight.Line line : pair.preflight().run()) {
