@@ -9,7 +9,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
@@ -54,8 +53,6 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicBoolean askingReadiness = new AtomicBoolean();
-    private volatile double ready = Double.NaN;
 
     private PairMetrics(MeterRegistry registry, String pair, SyncCycle cycle, PairHealth health, PairRole role,
             PairReadiness readiness) {
@@ -64,7 +61,9 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
         if (readiness != null) {
             // the readiness check's last answer: a scrape asks for a new one and never waits for the
             // stores (the check may take 2 s while one hangs); NaN before the first answer
-            add(Gauge.builder(PREFIX + "ready", readiness, this::lastReadiness)
+            LastAnswer ready = new LastAnswer(
+                    () -> readiness.call().getState() == HealthCheck.State.UP ? 1 : 0, READINESS);
+            add(Gauge.builder(PREFIX + "ready", ready, LastAnswer::read)
                     .description("1 while the pair is ready (its readiness check is UP), 0 while it is not (NaN: not known yet)")
                     .tags("pair", pair).register(registry));
             add(Gauge.builder(PREFIX + "period", readiness, r -> r.interval().toMillis() / 1000.0).baseUnit("seconds")
@@ -109,23 +108,6 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
                 .tags("pair", pair, "outcome", "failure").register(registry));
         failedCount = add(Counter.builder(PREFIX + "cycles.failed").description("Cycles that failed (retried after a back-off)")
                 .tags("pair", pair).register(registry));
-    }
-
-    private double lastReadiness(PairReadiness readiness) {
-        if (askingReadiness.compareAndSet(false, true)) {
-            try {
-                READINESS.execute(() -> {
-                    try {
-                        ready = readiness.call().getState() == HealthCheck.State.UP ? 1 : 0;
-                    } finally {
-                        askingReadiness.set(false);
-                    }
-                });
-            } catch (RuntimeException e) {
-                askingReadiness.set(false);
-            }
-        }
-        return ready;
     }
 
     /** Registers the pair's meters and follows its cycles. */
