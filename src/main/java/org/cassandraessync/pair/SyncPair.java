@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
@@ -19,6 +20,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.util.StringHelper;
@@ -201,10 +203,24 @@ public class SyncPair implements CamelContextAware {
     private synchronized void bindMetrics() {
         if (metrics == null) {
             MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+            if (registry == null) {
+                registry = applicationRegistry(context.getRegistry().findByType(MeterRegistry.class));
+            }
             if (registry != null) {
                 metrics = PairMetrics.bind(registry, settings.pair(), cycle, health, role, readiness);
             }
         }
+    }
+
+    /**
+     * Embedded without Camel's {@code metricsRegistry} (Spring Boot): the application's registry,
+     * the one there is, or the composite that feeds the others.
+     */
+    static MeterRegistry applicationRegistry(Set<MeterRegistry> found) {
+        if (found.size() == 1) {
+            return found.iterator().next();
+        }
+        return found.stream().filter(CompositeMeterRegistry.class::isInstance).findFirst().orElse(null);
     }
 
     /** Stops the pair's threads (the route is stopping). */
