@@ -63,7 +63,8 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
             // stores (the check may take 2 s while one hangs); NaN before the first answer
             LastAnswer ready = new LastAnswer(
                     () -> readiness.call().getState() == HealthCheck.State.UP ? 1 : 0, READINESS);
-            add(Gauge.builder(PREFIX + "ready", ready, LastAnswer::read)
+            // strongly held: a gauge keeps only a weak reference to its object, and nothing else holds this one
+            add(Gauge.builder(PREFIX + "ready", ready, LastAnswer::read).strongReference(true)
                     .description("1 while the pair is ready (its readiness check is UP), 0 while it is not (NaN: not known yet)")
                     .tags("pair", pair).register(registry));
             add(Gauge.builder(PREFIX + "period", readiness, r -> r.interval().toMillis() / 1000.0).baseUnit("seconds")

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.core.ConditionTimeoutException;
 import org.cassandraessync.record.Timestamps;
+import org.cassandraessync.support.Http;
 import org.cassandraessync.support.PackagedJar;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
@@ -55,9 +57,13 @@ class PrometheusIT {
 
                 try (Prometheus prometheus = Prometheus.start(workDir.resolve("prometheus"),
                         "127.0.0.1:" + jar.managementPort(), "/observe/metrics", rulesWithShortDelays())) {
-                    await("Prometheus scrapes the daemon: the pair is ready").atMost(Duration.ofSeconds(60))
-                            .ignoreExceptions().until(() -> value(prometheus.query(
-                                    "cassandra_es_sync_ready{pair=\"default\"}")) == 1.0);
+                    try {
+                        await("Prometheus scrapes the daemon: the pair is ready").atMost(Duration.ofSeconds(60))
+                                .ignoreExceptions().until(() -> value(prometheus.query(
+                                        "cassandra_es_sync_ready{pair=\"default\"}")) == 1.0);
+                    } catch (ConditionTimeoutException e) {
+                        throw new AssertionError(e.getMessage() + "\n" + diagnostics(prometheus, jar), e);
+                    }
 
                     // a rate needs two scrapes in its window: poll, then name the panels still empty
                     List<Query> queries = dashboardQueries();
@@ -95,6 +101,27 @@ class PrometheusIT {
                     daemon.destroyForcibly();
                 }
             }
+        }
+    }
+
+    /** What the daemon and Prometheus said, for a failure's message. */
+    private static String diagnostics(Prometheus prometheus, PackagedJar jar) {
+        StringBuilder d = new StringBuilder();
+        d.append("daemon readiness: ").append(answer(() -> Http.get(jar.management("/observe/health/ready")).body()));
+        d.append("\ndaemon ready gauge: ").append(answer(() -> Http.get(jar.management("/observe/metrics")).body()
+                .lines().filter(l -> l.startsWith("cassandra_es_sync_ready")).toList()));
+        d.append("\nPrometheus up: ").append(answer(() -> prometheus.query("up")));
+        d.append("\nPrometheus ready: ").append(answer(() -> prometheus.query("cassandra_es_sync_ready")));
+        String log = prometheus.log();
+        d.append("\nPrometheus log (end):\n").append(log.substring(Math.max(0, log.length() - 3000)));
+        return d.toString();
+    }
+
+    private static String answer(java.util.concurrent.Callable<Object> question) {
+        try {
+            return String.valueOf(question.call());
+        } catch (Exception | AssertionError e) {
+            return "(" + e + ")";
         }
     }
 
