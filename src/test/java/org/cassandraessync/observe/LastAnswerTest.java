@@ -43,6 +43,11 @@ class LastAnswerTest {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("five reads while the check hangs")
                 .isLessThan(Duration.ofSeconds(1));
+        // the executor's thread may start the computation after the reads returned: wait for it
+        await().atMost(Duration.ofSeconds(5)).until(() -> computations.get() >= 1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(ready.read()).as("still hanging").isNaN();
+        }
         assertThat(computations).as("one computation at a time").hasValue(1);
 
         release.countDown();
