@@ -19,8 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.cassandraessync.config.InvalidConfigurationException;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.config.SyncSetting;
+import org.cassandraessync.config.SyncSettings;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -154,6 +156,19 @@ final class EffectiveConfiguration {
             throw new UncheckedIOException("cannot read " + routes, e);
         }
         return pairs;
+    }
+
+    /**
+     * The invalid sync.* keys among these values, each as the daemon's startup would name it (value
+     * and what was expected); empty when it would start. Pair declarations are checked at startup.
+     */
+    List<String> problems() {
+        try {
+            SyncSettings.from(key -> lookup(key).map(Origin::value));
+            return List.of();
+        } catch (InvalidConfigurationException e) {
+            return e.problems();
+        }
     }
 
     /** Prints every key, then every pair (the pair {@code default} when none is declared). */

@@ -89,8 +89,16 @@ final class SyncCommands {
     }
 
     int config() {
-        new EffectiveConfiguration(properties, System::getenv, System.getProperties(), Path.of("")).print(out);
-        return SyncCli.OK;
+        EffectiveConfiguration configuration = new EffectiveConfiguration(properties, System::getenv,
+                System.getProperties(), Path.of(""));
+        configuration.print(out);
+        List<String> problems = configuration.problems();
+        if (problems.isEmpty()) {
+            return SyncCli.OK;
+        }
+        out.printf(Locale.ROOT, "%nThe daemon would not start: invalid configuration:%n  %s%n",
+                String.join(String.format(Locale.ROOT, "%n  "), problems));
+        return SyncCli.ERROR;
     }
 
     int dryRun(String pairName) throws Exception {

@@ -89,6 +89,20 @@ class EffectiveConfigurationTest {
         assertThat(print(config)).contains("No pair declared", "Pair default:");
     }
 
+    @Test
+    void a_value_the_daemon_would_refuse_is_named_with_its_key_wherever_it_was_set() throws IOException {
+        Files.writeString(workDir.resolve("application.properties"), "sync.batch-size=lots\n");
+        Properties system = new Properties();
+        system.setProperty("sync.period", "soon");
+        Map<String, String> environment = Map.of("SYNC_OVERLAP", "5s");
+        EffectiveConfiguration config = new EffectiveConfiguration(Map.of(), environment::get, system, workDir);
+
+        assertThat(config.problems()).hasSize(2).anySatisfy(p -> assertThat(p).startsWith("sync.period = 'soon'"))
+                .anySatisfy(p -> assertThat(p).startsWith("sync.batch-size = 'lots'"));
+        assertThat(new EffectiveConfiguration(Map.of(), k -> null, new Properties(), workDir.resolve("empty"))
+                .problems()).as("the defaults start").isEmpty();
+    }
+
     private static EffectiveConfiguration.Origin origin(String value, String source) {
         return new EffectiveConfiguration.Origin(value, source);
     }

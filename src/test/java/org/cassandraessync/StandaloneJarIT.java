@@ -159,7 +159,8 @@ class StandaloneJarIT {
         // one key in each place the daemon reads: the folder's application.properties, -D, the environment
         Files.writeString(workDir.resolve("application.properties"), "sync.period=7s\nsync.batch-size=100\n");
         PackagedJar config = PackagedJar.in(workDir).property("sync.tie-breaker", "elasticsearch")
-                .property("sync.batch-size", "200").property("sync.elasticsearch.password", "pw-never-shown")
+                .property("sync.batch-size", "200").property("sync.elasticsearch.username", "sync")
+                .property("sync.elasticsearch.password", "pw-never-shown")
                 .environment("SYNC_BATCH_SIZE", "500").environment("SYNC_OVERLAP", "9s");
         assertThat(config.runToEnd(limit, "config")).isZero();
         assertThat(log()).doesNotContain("pw-never-shown")
@@ -169,6 +170,11 @@ class StandaloneJarIT {
                 .containsPattern("sync\\.overlap +9s +environment \\(SYNC_OVERLAP\\)")
                 .containsPattern("sync\\.elasticsearch\\.password +\\*\\*\\*\\* +-D")
                 .containsPattern("sync\\.state-dir +state +default");
+
+        // a value the daemon would refuse: the table still shows, then the key that would stop it
+        assertThat(PackagedJar.in(workDir).property("sync.period", "soon").runToEnd(limit, "config")).isEqualTo(2);
+        assertThat(log()).containsPattern("sync\\.period +soon +-D")
+                .contains("The daemon would not start: invalid configuration:", "sync.period = 'soon'");
     }
 
     private String log() throws IOException {
