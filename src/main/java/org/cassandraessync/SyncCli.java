@@ -194,7 +194,8 @@ public final class SyncCli implements Callable<Integer> {
             description = {"The effective configuration: every sync.* key and every pair's parameters, with its value"
                     + " and where it came from (default, application.properties, environment, -D, pair declaration)."
                     + " Secrets show as ****.",
-                "Exit 0: shown, valid; 2: a value the daemon would refuse (named after the table), or an error."}, footerHeading = "%n", footer = EXIT_CODES)
+                "Exit 0: shown, valid; 2: a value the daemon would refuse (named after the table), or an error."},
+            footerHeading = "%n", footer = EXIT_CODES)
     static final class Config implements Callable<Integer> {
         @ParentCommand
         private SyncCli cli;
