@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.cassandraessync.sandbox.FreePorts;
 import org.cassandraessync.support.Http;
 import org.cassandraessync.support.PackagedJar;
 import org.cassandraessync.support.TestStores;
@@ -139,7 +144,7 @@ class StandaloneJarIT {
             assertThat(jar.runToEnd(limit, "verify", "--repair", "--output", "report.json")).isEqualTo(1);
             assertThat(workDir.resolve("report.json")).content().contains(id.toString(), "missing_in_elasticsearch");
             assertThat(jar.runToEnd(limit, "verify")).isZero();
-            assertThat(log()).contains("the stores agree");
+            assertThat(log()).containsPattern("differences +0: the stores agree");
             // an error (VerifyIT: a pair that does not exist; here an option, refused before connecting)
             assertThat(jar.runToEnd(limit, "verify", "--colour")).isEqualTo(2);
             assertThat(log()).contains("Unknown option: '--colour'", "Usage: java -jar cassandra-es-sync.jar verify");
@@ -175,6 +180,40 @@ class StandaloneJarIT {
         assertThat(PackagedJar.in(workDir).property("sync.period", "soon").runToEnd(limit, "config")).isEqualTo(2);
         assertThat(log()).containsPattern("sync\\.period +soon +-D")
                 .contains("The daemon would not start: invalid configuration:", "sync.period = 'soon'");
+    }
+
+    @Test
+    void check_names_a_store_that_refuses_the_connection_and_one_that_hangs_in_a_line_each() throws Exception {
+        // a port nobody listens on, and one that accepts connections and never answers (a hung process)
+        int refusing = FreePorts.next();
+        try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                List<Socket> held = new ArrayList<>();
+                while (!hanging.isClosed()) {
+                    try {
+                        held.add(hanging.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long start = System.nanoTime();
+            int exit = PackagedJar.in(workDir).property("sync.cassandra.contact-points", "127.0.0.1:" + refusing)
+                    .property("sync.elasticsearch.hosts", "http://127.0.0.1:" + hanging.getLocalPort())
+                    .runToEnd(Duration.ofSeconds(90), "check");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(exit).as("a check failed").isEqualTo(1);
+            assertThat(log()).containsPattern("✘ Cassandra answers .*no contact point answered: 127\\.0\\.0\\.1:"
+                    + refusing + " refused or closed the connection")
+                    .containsPattern("✘ Elasticsearch answers .*:" + hanging.getLocalPort() + ".*did not answer in time")
+                    .contains("fix:                      check the address, the port and that the store runs and answers")
+                    .doesNotContain("getAllErrors", "http-outgoing");
+            assertThat(took).as("the hung store is told after the check's 10 s, not the client's 30 s")
+                    .isLessThan(Duration.ofSeconds(28));
+        }
     }
 
     private String log() throws IOException {

@@ -11,8 +11,10 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.http.client.config.RequestConfig;
 import org.cassandraessync.record.StoreClock;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
@@ -28,6 +30,9 @@ public final class ElasticsearchPreflight {
     private final RestClient client;
     private final ObjectMapper json = new ObjectMapper();
 
+    /** How long the first request waits for an answer. */
+    static final int ANSWER_WITHIN_MILLIS = 10_000;
+
     public ElasticsearchPreflight(RestClient client) {
         this.client = client;
     }
@@ -41,7 +46,11 @@ public final class ElasticsearchPreflight {
      */
     public String version() throws IOException {
         try {
-            return "Elasticsearch " + read(client.performRequest(new Request("GET", "/"))).path("version")
+            Request request = new Request("GET", "/");
+            // a store that hangs is told within seconds, not after the client's 30 s
+            request.setOptions(RequestOptions.DEFAULT.toBuilder().setRequestConfig(RequestConfig.custom()
+                    .setConnectTimeout(ANSWER_WITHIN_MILLIS).setSocketTimeout(ANSWER_WITHIN_MILLIS).build()));
+            return "Elasticsearch " + read(client.performRequest(request)).path("version")
                     .path("number").asText("unknown");
         } catch (ResponseException e) {
             int status = e.getResponse().getStatusLine().getStatusCode();

@@ -1,6 +1,7 @@
 package org.cassandraessync.pair;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import org.apache.camel.CamelContext;
 import org.cassandraessync.cassandra.CassandraPreflight;
 import org.cassandraessync.config.HighAvailability;
@@ -60,6 +63,9 @@ public final class PairPreflight {
     }
 
     private static final String LEAST_PRIVILEGE = "docs/security.md#least-privilege";
+    private static final String NO_ANSWER = "did not answer in time (a stopped, hung or overloaded process, or a"
+            + " network that drops the packets)";
+    private static final String UNREACHABLE_FIX = "check the address, the port and that the store runs and answers";
 
     private final CamelContext context;
     private final PairSettings pair;
@@ -422,10 +428,58 @@ public final class PairPreflight {
     }
 
     private void failed(String check, Throwable e, String where) {
+        if (timedOut(e)) {
+            // the client's own words ("30,000 milliseconds timeout on connection http-outgoing-0") say less
+            lines.add(new Line(Status.FAILED, check, where + ": " + NO_ANSWER, UNREACHABLE_FIX));
+            return;
+        }
         Optional<String> explained = clients.explain(e, pair.index());
+        Optional<String> unreachable = explained.isPresent() ? Optional.empty() : unreachable(e);
+        if (unreachable.isPresent()) {
+            lines.add(new Line(Status.FAILED, check, where + ": " + unreachable.get(), UNREACHABLE_FIX));
+            return;
+        }
         lines.add(new Line(Status.FAILED, check, explained.orElse(where + ": " + rootMessage(e)), explained.isPresent()
-                ? "" : e instanceof ResponseException ? "see " + LEAST_PRIVILEGE : "check the address, the port and"
-                        + " that the store runs"));
+                ? "" : e instanceof ResponseException ? "see " + LEAST_PRIVILEGE : UNREACHABLE_FIX));
+    }
+
+    /** The driver's "Could not reach any contact point …" as one short reason per contact point. */
+    private static Optional<String> unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AllNodesFailedException failed) {
+                List<String> reasons = new ArrayList<>();
+                failed.getAllErrors().forEach((node, errors) -> reasons.add(address(node.getEndPoint().resolve())
+                        + " " + errors.stream().findFirst().map(PairPreflight::shortReason).orElse("did not answer")));
+                return Optional.of("no contact point answered: " + String.join("; ", reasons));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String address(java.net.SocketAddress address) {
+        return address instanceof java.net.InetSocketAddress a ? a.getHostString() + ":" + a.getPort()
+                : String.valueOf(address);
+    }
+
+    private static String shortReason(Throwable e) {
+        if (timedOut(e) || String.valueOf(e.getMessage()).contains("timed out")) {
+            return NO_ANSWER;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t.getClass().getSimpleName().contains("ClosedChannel")) {
+                return "refused or closed the connection (nothing listens there, or the store is starting)";
+            }
+        }
+        return rootMessage(e);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof DriverTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {
