@@ -213,7 +213,8 @@ final class SyncCommands {
         for (PairCheck.Difference d : PairCheck.Difference.values()) {
             out.printf(Locale.ROOT, "  %-40s %,12d%n", d.text(), r.differences().get(d));
         }
-        out.printf(Locale.ROOT, "  %-40s %,12d%s%n", "differences", r.total(), r.total() == 0 ? ": the stores agree" : "");
+        out.printf(Locale.ROOT, "  %-40s %,12d%s%n", "differences", r.total(),
+                r.total() == 0 ? ": the stores agree" : "");
         if (repair) {
             out.printf(Locale.ROOT, "  %-40s %,12d%n", "repaired (newest version written)", r.repaired());
             if (r.conflicts() > 0) {

@@ -27,11 +27,11 @@ import org.elasticsearch.client.RestClient;
  */
 public final class ElasticsearchPreflight {
 
+    /** How long the first request waits for an answer. */
+    private static final int ANSWER_WITHIN_MILLIS = 10_000;
+
     private final RestClient client;
     private final ObjectMapper json = new ObjectMapper();
-
-    /** How long the first request waits for an answer. */
-    static final int ANSWER_WITHIN_MILLIS = 10_000;
 
     public ElasticsearchPreflight(RestClient client) {
         this.client = client;

@@ -1,6 +1,9 @@
 package org.cassandraessync.pair;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -445,19 +449,18 @@ public final class PairPreflight {
 
     /** The driver's "Could not reach any contact point …" as one short reason per contact point. */
     private static Optional<String> unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AllNodesFailedException failed) {
-                List<String> reasons = new ArrayList<>();
-                failed.getAllErrors().forEach((node, errors) -> reasons.add(address(node.getEndPoint().resolve())
-                        + " " + errors.stream().findFirst().map(PairPreflight::shortReason).orElse("did not answer")));
-                return Optional.of("no contact point answered: " + String.join("; ", reasons));
-            }
-        }
-        return Optional.empty();
+        return causes(e).filter(AllNodesFailedException.class::isInstance).map(AllNodesFailedException.class::cast)
+                .findFirst().map(failed -> {
+                    List<String> reasons = new ArrayList<>();
+                    failed.getAllErrors().forEach((node, errors) -> reasons.add(address(node.getEndPoint().resolve())
+                            + " " + errors.stream().findFirst().map(PairPreflight::shortReason)
+                                    .orElse("did not answer")));
+                    return "no contact point answered: " + String.join("; ", reasons);
+                });
     }
 
-    private static String address(java.net.SocketAddress address) {
-        return address instanceof java.net.InetSocketAddress a ? a.getHostString() + ":" + a.getPort()
+    private static String address(SocketAddress address) {
+        return address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort()
                 : String.valueOf(address);
     }
 
@@ -465,28 +468,24 @@ public final class PairPreflight {
         if (timedOut(e) || String.valueOf(e.getMessage()).contains("timed out")) {
             return NO_ANSWER;
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException || t.getClass().getSimpleName().contains("ClosedChannel")) {
-                return "refused or closed the connection (nothing listens there, or the store is starting)";
-            }
+        if (causes(e).anyMatch(t -> t instanceof ConnectException
+                || t.getClass().getSimpleName().contains("ClosedChannel"))) {
+            return "refused or closed the connection (nothing listens there, or the store is starting)";
         }
         return rootMessage(e);
     }
 
     private static boolean timedOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof DriverTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return causes(e).anyMatch(t -> t instanceof SocketTimeoutException || t instanceof DriverTimeoutException);
+    }
+
+    /** {@code e} and its causes, outermost first. */
+    private static Stream<Throwable> causes(Throwable e) {
+        return Stream.iterate(e, t -> t != null, t -> t.getCause() == t ? null : t.getCause());
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
+        Throwable t = causes(e).reduce((outer, inner) -> inner).orElse(e);
         // one line: an Elasticsearch answer's body follows its status line
         return t.getMessage() == null ? t.toString() : t.getMessage().lines().findFirst().orElse("");
     }
