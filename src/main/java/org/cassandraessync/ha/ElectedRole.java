@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.apache.camel.CamelContext;
 import org.cassandraessync.config.HighAvailability;
@@ -21,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * another instance has begun a newer one, they are refused. Between the pages of a cycle,
  * {@link #confirm} stops a deposed leader before it writes more: when the election says another
  * instance leads, or when this process has been paused (a watcher that ticks every 250 ms saw a
- * gap) and the checkpoint store holds a newer term.
+ * gap) and the checkpoint store holds a newer term. A paused process does not lead (the leader
+ * gauge reads 0, no cycle starts) until the election, asked afresh, and the checkpoint store
+ * confirm it: while it was stopped another instance may have been elected, and what it last heard
+ * from the election is stale.
  */
 public final class ElectedRole implements PairRole {
 
@@ -41,8 +45,12 @@ public final class ElectedRole implements PairRole {
     private volatile Instant since;
     private volatile Instant announced;
     private volatile long term = NO_TERM;
-    private volatile long lastTickNanos = System.nanoTime();
-    private volatile boolean paused;
+    private final LongSupplier nanoTime;
+    private volatile long lastTickNanos;
+    /** When this instance last confirmed its leadership after a pause ({@link #reconfirm}). */
+    private volatile long confirmedNanos;
+    /** Paused while leading, and not confirmed since. */
+    private volatile boolean unconfirmed;
     /** Deposed while the election still names this instance: it leads nothing until the election lets go. */
     private volatile boolean rejoining;
     private ScheduledExecutorService watcher;
@@ -50,10 +58,18 @@ public final class ElectedRole implements PairRole {
     private int missedCandidacies;
 
     public ElectedRole(CamelContext context, String pair, HighAvailability ha, Checkpoints checkpoints) {
+        this(context, pair, ha, checkpoints, System::nanoTime);
+    }
+
+    /** With the clock pauses are measured on ({@link System#nanoTime()}, or a test's). */
+    ElectedRole(CamelContext context, String pair, HighAvailability ha, Checkpoints checkpoints, LongSupplier nanoTime) {
         this.context = context;
         this.pair = pair;
         this.ha = ha;
         this.checkpoints = checkpoints;
+        this.nanoTime = nanoTime;
+        this.lastTickNanos = nanoTime.getAsLong();
+        this.confirmedNanos = lastTickNanos;
     }
 
     @Override
@@ -78,8 +94,17 @@ public final class ElectedRole implements PairRole {
             } else if (since == null) {
                 since = Instant.now();
             }
-            return leads;
+            return leads && !paused();
         }
+    }
+
+    /**
+     * Paused and not confirmed since: the watcher saw the gap, or has not ticked for longer than a
+     * pause (it has not run yet since this process resumed).
+     */
+    private boolean paused() {
+        return unconfirmed || watcher != null
+                && nanoTime.getAsLong() - Math.max(lastTickNanos, confirmedNanos) > PAUSE_NANOS;
     }
 
     /** As of the last {@link #leads()} (which sets and clears it), so the election is asked once per check. */
@@ -117,23 +142,40 @@ public final class ElectedRole implements PairRole {
 
     /** Watches the election every 250 ms (the loss is logged when it happens) and notices pauses of the process. */
     public void watch(ScheduledExecutorService executor) {
+        watch(executor, TICK_MILLIS);
+    }
+
+    /** As {@link #watch(ScheduledExecutorService)}, ticking every {@code tickMillis} (a test ticks by hand). */
+    void watch(ScheduledExecutorService executor, long tickMillis) {
         if (!ha.enabled()) {
             return;
         }
         watcher = executor;
-        lastTickNanos = System.nanoTime();
-        executor.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        lastTickNanos = nanoTime.getAsLong();
+        executor.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
-    private void tick() {
-        long now = System.nanoTime();
+    void tick() {
+        long now = nanoTime.getAsLong();
         long gap = now - lastTickNanos;
         lastTickNanos = now;
-        if (gap > PAUSE_NANOS && term != NO_TERM) {
-            paused = true;
-            LOG.warn("pair '{}': this process did not run for {} s (a GC pause, SIGSTOP, a frozen VM or disk): its"
-                    + " leadership is checked against {} before it writes anything else", pair,
+        if (gap > PAUSE_NANOS && (term != NO_TERM || since != null) && !unconfirmed) {
+            // (a tick still confirming, blocked by an election that does not answer, is no new pause)
+            unconfirmed = true;
+            LOG.warn("pair '{}': this process did not run for {} s (a GC pause, SIGSTOP, a frozen VM or disk): it"
+                    + " leads the pair again only once the election and {} confirm it", pair,
                     TimeUnit.NANOSECONDS.toMillis(gap) / 1000.0, checkpoints.location());
+        }
+        if (unconfirmed) {
+            try {
+                reconfirm();
+            } catch (LeadershipLostException e) {
+                if (rejoining) {
+                    Leadership.rejoin(context, pair);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("pair '{}': the checkpoint store did not answer", pair, e);
+            }
         }
         try {
             boolean leads = leads();
@@ -177,7 +219,6 @@ public final class ElectedRole implements PairRole {
         }
         term = checkpoints.beginTerm();
         announced = current;
-        paused = false;
         Optional<Checkpoints.Commit> last = checkpoints.lastCommit();
         LOG.info("pair '{}': instance {} leads it and goes on from {} (term {})", pair, ha.instanceId(),
                 last.map(c -> "the checkpoints " + c.instance() + " committed at " + c.at() + " in "
@@ -189,27 +230,55 @@ public final class ElectedRole implements PairRole {
      * Between the pages of a cycle, before anything more is written.
      *
      * @throws LeadershipLostException when the election names another instance, or when, after
-     *         this process was paused, the checkpoint store holds a newer term than this one
+     *         this process was paused, the election or the checkpoint store name another one (a
+     *         newer term) or the election cannot tell yet
      */
     public void confirm() {
         if (!ha.enabled()) {
             return;
         }
+        if (paused()) {
+            reconfirm();
+        }
         if (!leads()) {
             throw new LeadershipLostException(pair, "the election no longer names this instance");
         }
-        boolean quiet = System.nanoTime() - lastTickNanos > PAUSE_NANOS;
-        if ((paused || quiet && watcher != null) && term != NO_TERM) {
-            Optional<Checkpoints.Term> newest = checkpoints.currentTerm();
-            if (newest.isPresent() && newest.get().number() != term) {
-                String why = "instance " + newest.get().instance() + " began term " + newest.get().number()
-                        + " in " + checkpoints.location() + " while this one (term " + term + ") was paused";
-                rejoining = true;
-                lost(why);
-                throw new LeadershipLostException(pair, why);
-            }
-            paused = false;
+    }
+
+    /**
+     * After a pause: the election, asked afresh ({@link Leadership#leaderNow}), must name this
+     * instance, and the checkpoint store must hold no newer term than this instance's.
+     *
+     * @throws LeadershipLostException when either names another instance (deposed: it leaves the
+     *         election and joins it again), or the election cannot tell yet (still unconfirmed)
+     * @throws RuntimeException when the checkpoint store does not answer (still unconfirmed)
+     */
+    private void reconfirm() {
+        Optional<Boolean> named = Leadership.leaderNow(context, pair);
+        if (named.isEmpty()) {
+            throw new LeadershipLostException(pair, "the election has not confirmed this instance since it was"
+                    + " paused");
         }
+        if (!named.get()) {
+            depose("the election (" + ha.clusterService().name().toLowerCase(java.util.Locale.ROOT) + ") named"
+                    + " another instance while this one was paused");
+        }
+        long held = term;
+        if (held != NO_TERM) {
+            Optional<Checkpoints.Term> newest = checkpoints.currentTerm();
+            if (newest.isPresent() && newest.get().number() != held) {
+                depose("instance " + newest.get().instance() + " began term " + newest.get().number() + " in "
+                        + checkpoints.location() + " while this one (term " + held + ") was paused");
+            }
+        }
+        confirmedNanos = nanoTime.getAsLong();
+        unconfirmed = false;
+    }
+
+    private void depose(String why) {
+        rejoining = true;
+        lost(why);
+        throw new LeadershipLostException(pair, why);
     }
 
     /**
@@ -247,7 +316,7 @@ public final class ElectedRole implements PairRole {
                 + " committing; it runs no cycle until it is elected again", pair, ha.instanceId(), term, why);
         since = null;
         term = NO_TERM;
-        paused = false;
+        unconfirmed = false;
     }
 
     /** A commit that carries the pair's term while this instance leads in one. */

@@ -7,10 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.master.MasterComponent;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
@@ -123,20 +126,37 @@ public class Leadership implements PropertiesFunction, CamelContextAware {
      * unknown (the election not joined yet, ZooKeeper not answering).
      */
     static Optional<Boolean> candidate(CamelContext context, String pair) {
+        return ask(context, pair, "participants",
+                view -> Optional.of(view.getMembers().stream().anyMatch(CamelClusterMember::isLocal)));
+    }
+
+    /**
+     * Whether the election names this instance as the pair's leader when asked now, rather than
+     * as this instance last heard (ZooKeeper: a round trip that reads which participant's node
+     * leads; an instance whose session expired while it was paused finds another one there);
+     * empty while the election cannot tell.
+     */
+    static Optional<Boolean> leaderNow(CamelContext context, String pair) {
+        return ask(context, pair, "leader", view -> view.getLeader().map(CamelClusterMember::isLocal));
+    }
+
+    /** {@code question} put to the pair's view of the election; empty when there is none or it does not answer. */
+    private static <T> Optional<T> ask(CamelContext context, String pair, String what,
+            Function<CamelClusterView, Optional<T>> question) {
         String namespace = HighAvailability.namespace(pair);
         Optional<CamelClusterService> service = ClusterServiceHelper.lookupService(context);
         if (service.isEmpty() || !service.get().getNamespaces().contains(namespace)) {
             return Optional.empty();
         }
         try {
-            org.apache.camel.cluster.CamelClusterView view = service.get().getView(namespace);
+            CamelClusterView view = service.get().getView(namespace);
             try {
-                return Optional.of(view.getMembers().stream().anyMatch(m -> m.isLocal()));
+                return question.apply(view);
             } finally {
                 service.get().releaseView(view);
             }
         } catch (Exception e) {
-            LOG.debug("pair '{}': the election's participants are unknown ({})", pair, e.getMessage());
+            LOG.debug("pair '{}': the election did not say its {} ({})", pair, what, e.getMessage());
             return Optional.empty();
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -49,6 +50,7 @@ class HangIT {
                 instances.start("instance-2", ha);
                 String leader = awaitOneLeader(instances);
                 String standby = leader.equals("instance-1") ? "instance-2" : "instance-1";
+                LeaderGauges gauges = LeaderGauges.sample(instances, "orders");
                 DaemonProcess frozen = freezeWhileWriting(instances.get(leader), versions);
                 LocalTime frozenAt = LocalTime.now();
                 await("no instance runs the pair while its leader hangs").during(Duration.ofSeconds(6))
@@ -61,12 +63,15 @@ class HangIT {
                                 && !Instances.cyclesSince(instances.get(standby), "orders", frozenAt).isEmpty());
 
                 LocalTime thawedAt = LocalTime.now();
+                long thawedNanos = System.nanoTime();
                 frozen.thaw();
                 await("the resumed leader learns that it was deposed").atMost(Duration.ofSeconds(20))
                         .until(() -> !Instances.logged(frozen, LOST, thawedAt).isEmpty()
                                 && !Instances.logged(frozen, REJOINED, thawedAt).isEmpty());
                 await("one leader, the new one").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
                         .until(() -> instances.leaders("orders").equals(Set.of(standby)));
+                gauges.close();
+                assertOneLeaderAtATime(gauges, leader, thawedNanos);
                 assertThat(Instances.cyclesSince(frozen, "orders", thawedAt)).as("cycles of the resumed leader")
                         .isEmpty();
                 assertThat(Instances.cyclesSince(instances.get(standby), "orders", thawedAt))
@@ -98,6 +103,7 @@ class HangIT {
                 instances.startWithZooKeeper("instance-2", zookeeper.getConnectString(), SESSION_TIMEOUT);
                 String leader = awaitOneLeader(instances);
                 String standby = leader.equals("instance-1") ? "instance-2" : "instance-1";
+                LeaderGauges gauges = LeaderGauges.sample(instances, "orders");
                 DaemonProcess frozen = freezeWhileWriting(instances.get(leader), versions);
                 long frozenNanos = System.nanoTime();
                 LocalTime frozenAt = LocalTime.now();
@@ -111,11 +117,14 @@ class HangIT {
                         standby, takeover.toMillis(), SESSION_TIMEOUT.toSeconds());
 
                 LocalTime thawedAt = LocalTime.now();
+                long thawedNanos = System.nanoTime();
                 frozen.thaw();
                 await("the resumed leader logs the loss").atMost(Duration.ofSeconds(20))
                         .until(() -> !Instances.logged(frozen, LOST, thawedAt).isEmpty());
                 await("one leader, the new one").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
                         .until(() -> instances.leaders("orders").equals(Set.of(standby)));
+                gauges.close();
+                assertOneLeaderAtATime(gauges, leader, thawedNanos);
                 assertThat(Instances.cyclesSince(frozen, "orders", thawedAt)).as("cycles of the resumed leader")
                         .isEmpty();
                 var row = orders.cassandra().execute("SELECT instance, term_instance FROM " + orders.keyspace()
@@ -127,6 +136,24 @@ class HangIT {
                 versions.awaitNewestEverywhere(Duration.ofSeconds(120));
             }
         }
+    }
+
+    /**
+     * Through the freeze and the resume, no round of samples (every 100 ms) found two instances
+     * reading {@code cassandra_es_sync_leader} 1, and the resumed instance, deposed meanwhile, read 0
+     * in every answer it gave after SIGCONT, the requests that waited in its queue while it was
+     * frozen included.
+     */
+    private static void assertOneLeaderAtATime(LeaderGauges gauges, String resumed, long thawedNanos) {
+        List<LeaderGauges.Round> rounds = gauges.rounds();
+        List<LeaderGauges.Answer> afterThaw = gauges.answersOf(resumed, thawedNanos);
+        System.out.printf("[leader gauges] %d rounds every %d ms; %s answered %d after SIGCONT, the first %d ms after"
+                + " it%n", rounds.size(), LeaderGauges.EVERY_MILLIS, resumed, afterThaw.size(),
+                afterThaw.stream().mapToLong(a -> (a.atNanos() - thawedNanos) / 1_000_000).min().orElse(-1));
+        assertThat(rounds.stream().filter(r -> r.leaders().size() > 1).toList())
+                .as("rounds in which two instances read cassandra_es_sync_leader 1").isEmpty();
+        assertThat(afterThaw).as("answers of the resumed instance after SIGCONT").isNotEmpty()
+                .allSatisfy(a -> assertThat(a.value()).as("its leader gauge").isZero());
     }
 
     /** Once the writers are at work, freezes the leader (SIGSTOP); answers it. */
