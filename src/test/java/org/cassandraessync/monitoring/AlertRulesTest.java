@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The shipped alerting rules, checked by Prometheus's own tool: they parse, and each alert fires on
  * the series of its test case and stays silent on the others ({@code monitoring/prometheus/tests}).
- * promtool comes with Debian's {@code prometheus} package, which {@code .ci/run} installs.
+ * promtool comes with Debian's {@code prometheus} package: the one on the PATH, else the package
+ * fetched into the sandbox folder ({@link Prometheus#binary}).
  */
 class AlertRulesTest {
 

@@ -13,13 +13,14 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.sandbox.DebianPackage;
 import org.cassandraessync.sandbox.FreePorts;
 import org.cassandraessync.support.Http;
 
 /**
- * A real Prometheus (Debian's {@code prometheus} package) started for a test: it scrapes one
- * target every second and evaluates the given rules every second; its HTTP API answers queries
- * and lists alerts.
+ * A real Prometheus (Debian's {@code prometheus} package, from the PATH or fetched by
+ * {@link DebianPackage}) started for a test: it scrapes one target every second and evaluates the
+ * given rules every second; its HTTP API answers queries and lists alerts.
  */
 final class Prometheus implements AutoCloseable {
 
@@ -35,16 +36,9 @@ final class Prometheus implements AutoCloseable {
         this.log = log;
     }
 
-    /** {@code /usr/bin/<name>}, or the first on the PATH; fails saying how to install it. */
+    /** Prometheus's {@code prometheus} or {@code promtool}: on the PATH, else from Debian's package (fetched). */
     static String binary(String name) {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new AssertionError(name + " is not installed: install Debian's prometheus package"
-                + " (apt-get install -y prometheus); .ci/run does when it is missing");
+        return DebianPackage.of("prometheus").binary(name);
     }
 
     /**
