@@ -30,14 +30,16 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * {@code config}: every {@code sync.*} key and every pair's parameters with the value the daemon
  * would use and where it came from. The sources, strongest first, as Camel resolves them:
  * overrides given by an embedding application, the environment ({@code SYNC_PERIOD} for
- * {@code sync.period}), {@code -D}, {@code application.properties} (the working folder's, else the
- * jar's), the catalogue's default. A pair's parameter comes from its declaration
+ * {@code sync.period}), {@code -D}, the working folder's {@code application.properties}, the
+ * jar's, the catalogue's default. A pair's parameter comes from its declaration
  * ({@code camel.route-template[…]} keys, or a {@code templatedRoute} in {@code routes/*.yaml}),
  * else from the {@code sync.*} key it defaults to. Nothing is contacted and nothing is validated
  * here: a daemon that refuses to start can still be looked at.
  */
 final class EffectiveConfiguration {
 
+    private static final String FOLDER_FILE = "application.properties";
+    private static final String JAR_FILE = "application.properties (in the jar)";
     private static final Pattern TEMPLATE_KEY = Pattern.compile("camel\\.route-template\\[([^\\]]+)\\]\\.(.+)");
 
     /** A value and where it came from. */
@@ -47,8 +49,8 @@ final class EffectiveConfiguration {
     private final Map<String, String> overrides;
     private final Function<String, String> environment;
     private final Properties system;
-    private final Properties file = new Properties();
-    private final String fileName;
+    /** The working folder's application.properties, then the jar's: the first that has a key gives it. */
+    private final Map<String, Properties> files = new LinkedHashMap<>();
     private final Path routes;
 
     EffectiveConfiguration(Map<String, String> overrides, Function<String, String> environment, Properties system,
@@ -57,16 +59,22 @@ final class EffectiveConfiguration {
         this.environment = environment;
         this.system = system;
         Path local = workDir.resolve("application.properties");
-        try (InputStream in = Files.isRegularFile(local) ? Files.newInputStream(local)
-                : EffectiveConfiguration.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                file.load(in);
-            }
+        try (InputStream folder = Files.isRegularFile(local) ? Files.newInputStream(local) : null;
+                InputStream jar = EffectiveConfiguration.class.getResourceAsStream("/application.properties")) {
+            files.put(FOLDER_FILE, load(folder));
+            files.put(JAR_FILE, load(jar));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + local, e);
         }
-        this.fileName = Files.isRegularFile(local) ? "application.properties" : "application.properties (in the jar)";
         this.routes = workDir.resolve("routes");
+    }
+
+    private static Properties load(InputStream in) throws IOException {
+        Properties properties = new Properties();
+        if (in != null) {
+            properties.load(in);
+        }
+        return properties;
     }
 
     /** Where {@code key}'s value comes from; empty when no source sets it. */
@@ -82,8 +90,10 @@ final class EffectiveConfiguration {
         if (system.getProperty(key) != null) {
             return Optional.of(new Origin(system.getProperty(key), "-D"));
         }
-        if (file.getProperty(key) != null) {
-            return Optional.of(new Origin(file.getProperty(key).trim(), fileName));
+        for (Map.Entry<String, Properties> file : files.entrySet()) {
+            if (file.getValue().getProperty(key) != null) {
+                return Optional.of(new Origin(file.getValue().getProperty(key).trim(), file.getKey()));
+            }
         }
         return Optional.empty();
     }
@@ -100,7 +110,8 @@ final class EffectiveConfiguration {
     Map<String, Map<String, Origin>> declaredPairs() {
         Map<String, Map<String, Origin>> byId = new TreeMap<>();
         List<Map.Entry<String, String>> keys = new ArrayList<>();
-        Stream.of(file.stringPropertyNames(), system.stringPropertyNames(), overrides.keySet())
+        Stream.concat(files.values().stream().map(Properties::stringPropertyNames),
+                Stream.of(system.stringPropertyNames(), overrides.keySet()))
                 .flatMap(java.util.Set::stream).filter(k -> k.startsWith("camel.route-template[")).distinct()
                 .forEach(k -> keys.add(Map.entry(k, "")));
         for (Map.Entry<String, String> key : keys) {
@@ -173,7 +184,8 @@ final class EffectiveConfiguration {
 
     /** Prints every key, then every pair (the pair {@code default} when none is declared). */
     void print(PrintStream out) {
-        out.println("Settings (strongest source first: environment, -D, " + fileName + ", default):");
+        out.println("Settings (strongest source first: environment, -D, " + FOLDER_FILE + ", " + JAR_FILE
+                + ", default):");
         for (SyncSetting setting : SyncSetting.values()) {
             Origin o = of(setting);
             out.printf(Locale.ROOT, "  %-44s %-32s %s%n", setting.key(), shown(setting.key(), o.value()), o.source());

@@ -32,9 +32,9 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {SyncCli.Run.class, SyncCli.Verify.class, SyncCli.DryRun.class, SyncCli.Check.class,
                 SyncCli.Config.class, CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = {
-            "Settings are not options: every sync.* key comes from application.properties (the working folder's, else"
-                    + " the jar's), -Dkey=value before -jar, or an environment variable (sync.period: SYNC_PERIOD), the"
-                    + " environment first. 'config' shows each value and where it came from.",
+            "Settings are not options: every sync.* key comes from application.properties (the working folder's, key"
+                    + " by key over the jar's), -Dkey=value before -jar, or an environment variable (sync.period:"
+                    + " SYNC_PERIOD), the environment first. 'config' shows each value and where it came from.",
             "",
             SyncCli.EXIT_CODES})
 public final class SyncCli implements Callable<Integer> {
@@ -86,11 +86,13 @@ public final class SyncCli implements Callable<Integer> {
     }
 
     private int runDaemon() {
+        org.apache.camel.main.Main main = SyncApplication.create(properties);
         try {
-            SyncApplication.create(properties).run(new String[0]);
+            main.run(new String[0]);
             return OK;
         } catch (Exception e) {
-            LOG.error("cassandra-es-sync did not start: {}", explain(e));
+            LOG.error("cassandra-es-sync did not start: {}", SyncApplication.missingTemplate(e, main)
+                    .orElseGet(() -> explain(e)));
             return ERROR;
         }
     }
@@ -98,6 +100,8 @@ public final class SyncCli implements Callable<Integer> {
     SyncCommands commands() {
         // the command's own output, not Camel's start-up lines
         quiet("org.apache.camel", ch.qos.logback.classic.Level.WARN);
+        // the daemon's start-up lines (the template used, the default pair): the command prints its pairs itself
+        quiet(SyncConfiguration.class.getName(), ch.qos.logback.classic.Level.WARN);
         // a store or ZooKeeper that does not answer is the command's own line, not the clients' retries
         quiet("com.datastax.oss.driver", ch.qos.logback.classic.Level.ERROR);
         quiet("org.apache.zookeeper", ch.qos.logback.classic.Level.ERROR);

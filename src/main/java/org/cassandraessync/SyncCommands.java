@@ -67,10 +67,11 @@ final class SyncCommands {
             main.start();
             return command.run(pairs(main, pairName));
         } catch (Exception e) {
-            // a refused password, certificate or permission: the line that says what to fix
+            // a missing route template, a refused password, certificate or permission: the line that says what to fix
             var stores = main.getCamelContext() == null ? null : main.getCamelContext().getRegistry()
                     .lookupByNameAndType(StoreClients.BEAN, StoreClients.class);
-            var explained = stores == null ? java.util.Optional.<String>empty() : stores.explain(e);
+            var explained = SyncApplication.missingTemplate(e, main)
+                    .or(() -> stores == null ? java.util.Optional.empty() : stores.explain(e));
             if (explained.isPresent()) {
                 throw new CommandFailedException(explained.get());
             }
@@ -213,6 +214,10 @@ final class SyncCommands {
         for (PairCheck.Difference d : PairCheck.Difference.values()) {
             out.printf(Locale.ROOT, "  %-40s %,12d%n", d.text(), r.differences().get(d));
         }
+        if (r.shapedByYourSteps() > 0) {
+            out.printf(Locale.ROOT, "  %-40s %,12d%n", "as your steps shape them (no difference)",
+                    r.shapedByYourSteps());
+        }
         out.printf(Locale.ROOT, "  %-40s %,12d%s%n", "differences", r.total(),
                 r.total() == 0 ? ": the stores agree" : "");
         if (repair) {
@@ -230,7 +235,7 @@ final class SyncCommands {
     private static void write(JsonGenerator json, PairCheck.Found f) {
         try {
             json.writeStartObject();
-            json.writeStringField("id", String.valueOf(f.id()));
+            json.writeStringField("id", f.id() == null ? null : f.id().toString());
             json.writeStringField("difference", f.kind().name().toLowerCase(Locale.ROOT));
             json.writeStringField("cassandra_last_modified", orNull(f.cassandraLastModified()));
             json.writeStringField("elasticsearch_last_modified", orNull(f.elasticsearchLastModified()));
@@ -252,7 +257,9 @@ final class SyncCommands {
         for (var e : r.differences().entrySet()) {
             json.writeNumberField(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
         }
+        json.writeNumberField("shaped_by_your_steps", r.shapedByYourSteps());
         json.writeNumberField("repaired", r.repaired());
+        json.writeNumberField("changed_while_repairing", r.conflicts());
         json.writeNumberField("millis", r.millis());
         json.writeEndObject();
     }

@@ -37,15 +37,18 @@ public class SyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind(StoreClients.BEAN, StoreClients.class, clients);
         context.addService(clients, true, true);
         context.addStartupListener(new DefaultPair(clients));
-        context.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(new StepIds());
+        context.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(new PairRoutes());
     }
 
     /**
-     * Names the steps of each pair's route after the pair: {@code orders.write-page} rather than the
-     * {@code route-1write-page} Camel gives the steps of a route made from a template (a
+     * The pairs' routes as Camel adds them: the template they come from is logged, and the steps of
+     * each pair's route are named after the pair ({@code orders.write-page} rather than the
+     * {@code route-1write-page} Camel gives the steps of a route made from a template; a
      * {@code templatedRoute}'s own {@code prefixId} is kept).
      */
-    private static final class StepIds implements ModelLifecycleStrategy {
+    private static final class PairRoutes implements ModelLifecycleStrategy {
+
+        private String templateFrom;
 
         @Override
         public void onAddRouteDefinition(RouteDefinition route) {
@@ -61,8 +64,24 @@ public class SyncConfiguration implements CamelConfiguration {
         public void onRemoveRouteDefinition(RouteDefinition route) {
         }
 
+        /**
+         * Says which route template the pairs use: the jar's, or a copy in the working folder that
+         * replaces it. Camel uses the first template loaded with an id; a second one is named.
+         */
         @Override
         public void onAddRouteTemplateDefinition(RouteTemplateDefinition template) {
+            if (!TEMPLATE.equals(template.getId())) {
+                return;
+            }
+            String from = template.getResource() == null ? "(no file)" : template.getResource().getLocation();
+            if (templateFrom == null) {
+                templateFrom = from;
+                LOG.info("Route template {}: {}", TEMPLATE, from.equals(SyncApplication.PACKAGED_TEMPLATE)
+                        ? "the jar's (" + from + ")" : from + ", in place of the jar's");
+            } else {
+                LOG.warn("{} declares the route template {} again and is not used: the pairs use the one from {}",
+                        from, TEMPLATE, templateFrom);
+            }
         }
 
         @Override

@@ -17,16 +17,20 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cassandraessync.sandbox.FreePorts;
+import org.cassandraessync.support.CassandraInsert;
 import org.cassandraessync.support.Http;
 import org.cassandraessync.support.PackagedJar;
+import org.cassandraessync.support.ReadmeExample;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar, run the way an operator runs it: {@code java -jar} in a folder without
- * {@code application.properties} or {@code routes/} (so the copies inside the jar are used), the
+ * The packaged jar, run the way an operator runs it: {@code java -jar} in a folder of its own (its
+ * {@code application.properties} and {@code routes/}, when there, on top of the jar's), the
  * stores given by {@code -D} options and environment variables, no sandbox started by the jar.
  */
 class StandaloneJarIT {
@@ -214,6 +218,122 @@ class StandaloneJarIT {
             assertThat(took).as("the hung store is told after the check's 10 s, not the client's 30 s")
                     .isLessThan(Duration.ofSeconds(28));
         }
+    }
+
+    /**
+     * The README's "Adding a step to the flow", done exactly as it says in a folder of its own:
+     * {@code application.properties} holding the one key it names, the integrator's route in
+     * {@code routes/to-elasticsearch.yaml}. The jar's route template and its other settings (the
+     * health endpoint among them) stay; the route masks and filters what reaches Elasticsearch in
+     * the sync and in {@code verify --repair}, and {@code verify} counts a masked or stopped copy as
+     * shaped by the route, not as a difference. Every field of its JSON is documented.
+     */
+    @Test
+    void the_readmes_step_example_runs_as_written_in_a_folder_of_its_own_for_the_sync_and_for_verify()
+            throws Exception {
+        try (TestStores stores = TestStores.fresh("jar_step")) {
+            stores.createTable("name text", "status text", "email text");
+            Files.writeString(workDir.resolve("application.properties"), "sync.to-elasticsearch=direct:to-elasticsearch\n");
+            Files.createDirectories(workDir.resolve("routes"));
+            Files.writeString(workDir.resolve("routes").resolve("to-elasticsearch.yaml"), ReadmeExample.integratorsRoute());
+            PackagedJar jar = PackagedJar.in(workDir).properties(stores.daemonProperties())
+                    .withoutProperty("sync.state-dir");
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            CassandraInsert insert = stores.insertInto("name", "status", "email");
+            UUID published = UUID.randomUUID();
+            UUID draft = UUID.randomUUID();
+            insert.row(published, now, "lamp", "published", "ada@example.com");
+            insert.row(draft, now, "chair", "draft", "bob@example.com");
+
+            Process daemon = jar.start();
+            try {
+                await("the published record in Elasticsearch, masked").ignoreExceptions().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(250)).failFast("daemon exited: " + log(), () -> !daemon.isAlive())
+                        .until(() -> stores.document(published).map(d -> d.get("email")).orElse(null), "***"::equals);
+                assertThat(Http.get(jar.management("/observe/health")).status())
+                        .as("the jar's settings under the folder's one key: the health endpoint serves").isEqualTo(200);
+            } finally {
+                daemon.destroy();
+                assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("daemon stops on SIGTERM").isTrue();
+            }
+            assertThat(stores.document(draft)).as("the draft, stopped by the route").isEmpty();
+            assertThat(log()).contains("Route template cassandra-es-sync: the jar's (classpath:routes/cassandra-es-sync.yaml)");
+
+            Duration limit = Duration.ofSeconds(120);
+            assertThat(jar.runToEnd(limit, "verify", "--output", "agree.json")).as(log()).isZero();
+            assertThat(log()).containsPattern("as your steps shape them \\(no difference\\) +2")
+                    .containsPattern("differences +0: the stores agree");
+
+            // rows the sync never saw (behind its checkpoint): verify --repair sends them through the route
+            UUID repairedPublished = UUID.randomUUID();
+            UUID repairedDraft = UUID.randomUUID();
+            insert.row(repairedPublished, now.minusSeconds(3600), "desk", "published", "cy@example.com");
+            insert.row(repairedDraft, now.minusSeconds(3600), "stool", "draft", "di@example.com");
+            assertThat(jar.runToEnd(limit, "verify", "--repair", "--output", "repair.json")).as(log()).isEqualTo(1);
+            JsonNode repair = new ObjectMapper().readTree(workDir.resolve("repair.json").toFile());
+            JsonNode summary = repair.path("pairs").path(0).path("summary");
+            assertThat(summary.path("missing_in_elasticsearch").asLong()).as(summary.toString()).isEqualTo(1);
+            assertThat(summary.path("shaped_by_your_steps").asLong()).as(summary.toString()).isEqualTo(3);
+            assertThat(summary.path("repaired").asLong()).as(summary.toString()).isEqualTo(1);
+            stores.refresh();
+            assertThat(stores.document(repairedPublished).orElseThrow()).containsEntry("email", "***");
+            assertThat(stores.document(repairedDraft)).as("a draft, stopped in a repair too").isEmpty();
+            assertThat(jar.runToEnd(limit, "verify")).as("after the repair, the stores agree: " + log()).isZero();
+            assertThat(log()).containsPattern("as your steps shape them \\(no difference\\) +4");
+
+            String operations = Files.readString(Path.of("docs", "operations.md"));
+            assertThat(fieldNames(repair)).as("every field verify writes, documented in docs/operations.md")
+                    .allSatisfy(field -> assertThat(operations).contains("| `" + field + "` |"));
+        }
+    }
+
+    /**
+     * A working folder's {@code routes/cassandra-es-sync.yaml} replaces the jar's template, and the
+     * log says so; a copy that is not the template stops the daemon and the commands with a line
+     * that says where the daemon looked and what to do.
+     */
+    @Test
+    void a_template_in_the_folders_routes_replaces_the_jars_and_a_file_there_that_is_none_is_named_with_the_fix()
+            throws Exception {
+        Path routes = Files.createDirectories(workDir.resolve("routes"));
+        Files.writeString(routes.resolve("cassandra-es-sync.yaml"), ReadmeExample.integratorsRoute());
+        Duration limit = Duration.ofSeconds(60);
+        PackagedJar jar = PackagedJar.in(workDir).property("sync.cassandra.contact-points", "127.0.0.1:" + FreePorts.next())
+                .property("sync.elasticsearch.hosts", "http://127.0.0.1:" + FreePorts.next());
+        for (String[] command : List.of(new String[0], new String[] {"verify"})) {
+            assertThat(jar.runToEnd(limit, command)).as(log()).isEqualTo(2);
+            assertThat(log()).contains("no route template 'cassandra-es-sync' among the routes loaded from"
+                    + " file:routes/*.yaml (in " + workDir.toAbsolutePath() + ")",
+                    "unzip -p cassandra-es-sync.jar routes/cassandra-es-sync.yaml")
+                    .doesNotContain("Cannot find RouteTemplate");
+        }
+
+        Files.copy(Path.of("routes", "cassandra-es-sync.yaml"), routes.resolve("cassandra-es-sync.yaml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Process daemon = jar.start();
+        try {
+            await("the daemon says which template its pairs use").atMost(limit)
+                    .failFast("daemon exited: " + log(), () -> !daemon.isAlive())
+                    .until(() -> log().contains("Route template cassandra-es-sync: file:routes/cassandra-es-sync.yaml,"
+                            + " in place of the jar's"));
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("daemon stops on SIGTERM").isTrue();
+        }
+    }
+
+    /** Every field name in a JSON document, nested ones included. */
+    private static java.util.Set<String> fieldNames(JsonNode node) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> {
+                names.add(f.getKey());
+                names.addAll(fieldNames(f.getValue()));
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> names.addAll(fieldNames(n)));
+        }
+        return names;
     }
 
     private String log() throws IOException {

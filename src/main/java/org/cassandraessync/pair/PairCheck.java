@@ -45,7 +45,9 @@ import org.cassandraessync.state.DeadLetters;
  * table as {@link #VERIFY_SLICES} token ranges side by side, then counts the index (after a refresh):
  * when it holds exactly the copies the Cassandra pass found, no document lacks its row and the
  * Elasticsearch pass is not needed (a user who may not refresh the index, or any other count, gets
- * the Elasticsearch pass). Nothing is written, no
+ * the Elasticsearch pass). {@code verify} judges a difference by what the sync would write: the
+ * winner through the pair's own steps ({@code to-elasticsearch}, {@code to-cassandra}), so a copy
+ * those steps masked or a record they stop is no difference. Nothing is written, no
  * checkpoint moves and no dead letter is filed, except that {@code repair} writes the newest
  * version over each difference with the daemon's conditional writes (a copy that changed in the
  * meantime is left alone and counted as a conflict).
@@ -107,10 +109,11 @@ public final class PairCheck {
     /**
      * What one check read and found. {@code elasticsearchByCopies}: every document was the copy of a
      * row the Cassandra pass compared, so no Elasticsearch pass ran ({@code readElasticsearch}
-     * counts those copies).
+     * counts those copies). {@code shapedByYourSteps}: ids whose copies differ only as the pair's
+     * own steps shape them (a masked field, a record they stop), which are no differences.
      */
     public record Result(String pair, long readCassandra, long readElasticsearch, Map<Difference, Long> differences,
-            long repaired, long conflicts, long millis, boolean elasticsearchByCopies) {
+            long shapedByYourSteps, long repaired, long conflicts, long millis, boolean elasticsearchByCopies) {
 
         public long total() {
             return differences.values().stream().mapToLong(Long::longValue).sum();
@@ -155,6 +158,7 @@ public final class PairCheck {
         for (Difference d : Difference.values()) {
             counts.put(d, 0L);
         }
+        AtomicLong shaped = new AtomicLong();
         // the readers of verify run side by side
         Consumer<Found> counted = f -> {
             synchronized (counts) {
@@ -202,8 +206,9 @@ public final class PairCheck {
                     : List.of(stores.changes(side));
             List<CompletableFuture<Void>> running = new ArrayList<>();
             for (Iterator<List<SyncRecord>> pages : readers) {
-                running.add(CompletableFuture.runAsync(() -> compareAll(pages, side == first, firstWindow, stores,
-                        cycle, counted, repair, copiesFound), readAhead));
+                Comparison comparison = new Comparison(side == first, everything, repair, firstWindow, stores, cycle,
+                        counted, shaped, copiesFound);
+                running.add(CompletableFuture.runAsync(() -> compareAll(pages, comparison), readAhead));
             }
             try {
                 CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
@@ -218,49 +223,83 @@ public final class PairCheck {
         }
         CycleSummary totals = cycle.totals();
         return new Result(settings.pair(), totals.readCassandra(),
-                secondCompared >= 0 ? secondCompared : totals.readElasticsearch(), counts,
+                secondCompared >= 0 ? secondCompared : totals.readElasticsearch(), counts, shaped.get(),
                 totals.writtenInAll(), totals.conflicts(),
                 totals.millis(), secondCompared >= 0);
     }
 
     /**
-     * Compares each record of {@code pages} with its copy in the other store; the second side's pass
-     * reports only what the first side's pass could not see. Counts the first side's records whose
-     * copy was found in {@code copiesFound}.
+     * One reader's part of a check. {@code firstPass}: the side read first (the second side's pass
+     * reports only what the first could not see); {@code everything}: verify (dry-run reports what
+     * the next cycle would write, as it would); {@code shaped} counts the ids whose copies differ
+     * only as the pair's own steps shape them; {@code copiesFound} the first side's records whose
+     * copy was found.
      */
-    private void compareAll(Iterator<List<SyncRecord>> pages, boolean firstPass, SyncWindow firstWindow,
-            PairStores stores, SyncCycle cycle, Consumer<Found> counted, boolean repair, AtomicLong copiesFound) {
+    private record Comparison(boolean firstPass, boolean everything, boolean repair, SyncWindow firstWindow,
+            PairStores stores, SyncCycle cycle, Consumer<Found> counted, AtomicLong shaped, AtomicLong copiesFound) {
+    }
+
+    /** Compares each record of {@code pages} with its copy in the other store; a repair writes the winners. */
+    private void compareAll(Iterator<List<SyncRecord>> pages, Comparison c) {
         while (pages.hasNext()) {
-            List<SyncRecord> page = cycle.pageRead(pages.next());
-            List<SyncRecord> both = stores.withCounterparts(page);
+            List<SyncRecord> page = c.cycle().pageRead(pages.next());
+            List<SyncRecord> both = c.stores().withCounterparts(page);
             Map<UUID, SyncRecord> counterparts = new HashMap<>();
-            both.subList(page.size(), both.size()).forEach(c -> counterparts.put(c.id(), c));
-            if (firstPass) {
-                copiesFound.addAndGet(counterparts.size());
+            both.subList(page.size(), both.size()).forEach(copy -> counterparts.put(copy.id(), copy));
+            if (c.firstPass()) {
+                c.copiesFound().addAndGet(counterparts.size());
             }
             Map<Side, List<PendingWrite>> writes = new EnumMap<>(Side.class);
             for (SyncRecord r : page) {
                 SyncRecord other = counterparts.get(r.id());
-                if (!firstPass && other != null && (firstWindow.isFull()
-                        || firstWindow.covers(other.lastModified()))) {
+                if (!c.firstPass() && other != null && (c.firstWindow().isFull()
+                        || c.firstWindow().covers(other.lastModified()))) {
                     continue;
                 }
                 Found f = compare(r, other, settings.tieBreaker());
                 if (f == null) {
                     continue;
                 }
-                counted.accept(f);
-                if (repair && f.winner() != null) {
-                    SyncRecord loser = f.winner() == r.side() ? other : r;
-                    SyncRecord winner = throughYourSteps(f.winner() == r.side() ? r : other, loser);
-                    if (winner != null) {
-                        writes.computeIfAbsent(winner.side().opposite(), k -> new ArrayList<>())
-                                .add(new PendingWrite(winner, loser));
-                    }
+                if (f.winner() == null) {
+                    c.counted().accept(f);
+                    continue;
+                }
+                SyncRecord source = f.winner() == r.side() ? r : other;
+                SyncRecord copy = source == r ? other : r;
+                // what the sync writes: the winner as the pair's own steps leave it (null: they stop it);
+                // dry-run lists what the next cycle would send through them
+                SyncRecord written = c.everything() ? throughYourSteps(source, copy) : source;
+                if (c.everything() && shapedByYourSteps(f, source, copy, written)) {
+                    c.shaped().incrementAndGet();
+                    continue;
+                }
+                c.counted().accept(f);
+                if (c.repair() && written != null) {
+                    writes.computeIfAbsent(written.side().opposite(), k -> new ArrayList<>())
+                            .add(new PendingWrite(written, copy));
                 }
             }
-            writes.forEach(stores::write);
+            writes.forEach(c.stores()::write);
         }
+    }
+
+    /**
+     * True when the copies differ only as the pair's own steps shape them, so the sync leaves them
+     * as they are: {@code copy} is what the steps make of the winner on its way to the copy's store
+     * ({@code written}, a masked field say), or the steps stop the winner there; or, on equal
+     * timestamps, the winner is what the other store's steps made of the copy (a masked copy that
+     * the tie-breaker favours). False when the pair names no steps.
+     */
+    private boolean shapedByYourSteps(Found f, SyncRecord source, SyncRecord copy, SyncRecord written) {
+        if (settings.yourSteps(source.side().opposite()).isPresent()
+                && (written == null || copy != null && written.sameVersionAs(copy))) {
+            return true;
+        }
+        if (f.kind() != Difference.SAME_TIMESTAMP_DIFFERENT_CONTENT || settings.yourSteps(source.side()).isEmpty()) {
+            return false;
+        }
+        SyncRecord madeOfCopy = throughYourSteps(copy, source);
+        return madeOfCopy != null && madeOfCopy.sameVersionAs(source);
     }
 
     /**
