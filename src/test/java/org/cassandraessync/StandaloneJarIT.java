@@ -233,9 +233,11 @@ class StandaloneJarIT {
             throws Exception {
         try (TestStores stores = TestStores.fresh("jar_step")) {
             stores.createTable("name text", "status text", "email text");
-            Files.writeString(workDir.resolve("application.properties"), "sync.to-elasticsearch=direct:to-elasticsearch\n");
+            Files.writeString(workDir.resolve("application.properties"),
+                    "sync.to-elasticsearch=direct:to-elasticsearch\n");
             Files.createDirectories(workDir.resolve("routes"));
-            Files.writeString(workDir.resolve("routes").resolve("to-elasticsearch.yaml"), ReadmeExample.integratorsRoute());
+            Files.writeString(workDir.resolve("routes").resolve("to-elasticsearch.yaml"),
+                    ReadmeExample.integratorsRoute());
             PackagedJar jar = PackagedJar.in(workDir).properties(stores.daemonProperties())
                     .withoutProperty("sync.state-dir");
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -247,8 +249,9 @@ class StandaloneJarIT {
 
             Process daemon = jar.start();
             try {
-                await("the published record in Elasticsearch, masked").ignoreExceptions().atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(250)).failFast("daemon exited: " + log(), () -> !daemon.isAlive())
+                await("the published record in Elasticsearch, masked").ignoreExceptions()
+                        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                        .failFast("daemon exited: " + log(), () -> !daemon.isAlive())
                         .until(() -> stores.document(published).map(d -> d.get("email")).orElse(null), "***"::equals);
                 assertThat(Http.get(jar.management("/observe/health")).status())
                         .as("the jar's settings under the folder's one key: the health endpoint serves").isEqualTo(200);
@@ -257,7 +260,8 @@ class StandaloneJarIT {
                 assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("daemon stops on SIGTERM").isTrue();
             }
             assertThat(stores.document(draft)).as("the draft, stopped by the route").isEmpty();
-            assertThat(log()).contains("Route template cassandra-es-sync: the jar's (classpath:routes/cassandra-es-sync.yaml)");
+            assertThat(log())
+                    .contains("Route template cassandra-es-sync: the jar's (classpath:routes/cassandra-es-sync.yaml)");
 
             Duration limit = Duration.ofSeconds(120);
             assertThat(jar.runToEnd(limit, "verify", "--output", "agree.json")).as(log()).isZero();
@@ -298,7 +302,8 @@ class StandaloneJarIT {
         Path routes = Files.createDirectories(workDir.resolve("routes"));
         Files.writeString(routes.resolve("cassandra-es-sync.yaml"), ReadmeExample.integratorsRoute());
         Duration limit = Duration.ofSeconds(60);
-        PackagedJar jar = PackagedJar.in(workDir).property("sync.cassandra.contact-points", "127.0.0.1:" + FreePorts.next())
+        PackagedJar jar = PackagedJar.in(workDir)
+                .property("sync.cassandra.contact-points", "127.0.0.1:" + FreePorts.next())
                 .property("sync.elasticsearch.hosts", "http://127.0.0.1:" + FreePorts.next());
         for (String[] command : List.of(new String[0], new String[] {"verify"})) {
             assertThat(jar.runToEnd(limit, command)).as(log()).isEqualTo(2);

@@ -62,7 +62,8 @@ public final class ElectedRole implements PairRole {
     }
 
     /** With the clock pauses are measured on ({@link System#nanoTime()}, or a test's). */
-    ElectedRole(CamelContext context, String pair, HighAvailability ha, Checkpoints checkpoints, LongSupplier nanoTime) {
+    ElectedRole(CamelContext context, String pair, HighAvailability ha, Checkpoints checkpoints,
+            LongSupplier nanoTime) {
         this.context = context;
         this.pair = pair;
         this.ha = ha;
