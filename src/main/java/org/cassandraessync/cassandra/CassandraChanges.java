@@ -27,7 +27,9 @@ import org.cassandraessync.record.SyncRecord;
  * rows; the re-read of versions now as old as the overlap selects only the id, timestamp and write
  * time, so that rows whose version is already in sync (see {@link KnownVersions}) cost no more, and
  * the content of the others is read by id ({@link CassandraLookup#read}). A row stamped after the
- * cycle's start is left to the next cycle, by its metadata too.
+ * cycle's start is left to the next cycle, by its metadata too. Every read also selects the rows'
+ * tokens, so that each page says where it ends in token order ({@link TokenPosition}) and a long
+ * cycle can go on from there.
  *
  * <p>Why not camel-cassandraql here: its result strategies load the whole result (ALL) or cut it
  * (LIMIT_n); neither pages.
@@ -69,12 +71,30 @@ public class CassandraChanges {
      * {@code known} says are in sync already are counted there and skipped.
      */
     public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known) {
+        return pages(window, known, null);
+    }
+
+    /**
+     * As {@link #pages(SyncWindow, KnownVersions)}, going on from {@code position}, one its reader
+     * gave ({@link TokenPosition}): each page says where it ends in token order.
+     */
+    public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known, String position) {
+        TokenPosition resume = TokenPosition.parse(position);
         if (window.isFull() || !table.hasTimestampIndex()) {
-            return scan(window, known);
+            long after = resume == null ? Long.MIN_VALUE : scanPosition(resume);
+            return scan(SimpleStatement.newInstance("SELECT " + tokenAndRow() + " FROM " + table.qualifiedName()
+                    + (resume == null ? "" : " WHERE " + token() + " > ?"), resume == null ? new Object[0]
+                    : new Object[] {after}), window, known);
         }
-        Iterator<SyncWindow.Range> ranges = window.ranges().iterator();
+        if (resume != null && resume.isScan()) {
+            throw new IllegalArgumentException("the window was read as a scan of the table, now by the timestamp"
+                    + " index: its position " + position + " does not apply");
+        }
+        List<SyncWindow.Range> ranges = window.ranges();
         return new PageIterator<>(readAhead) {
             private SlicedRows rows;
+            /** The window's range read now (its place in {@code ranges}); -1 before the first. */
+            private int range = resume == null ? -1 : resume.range() - 1;
             /** Whether the query selects whole rows (the fresh range) or only what tells a version. */
             private boolean wholeRows;
 
@@ -83,19 +103,21 @@ public class CassandraChanges {
                 List<Row> batch = List.of();
                 while (batch.isEmpty()) {
                     if (rows == null) {
-                        if (!ranges.hasNext()) {
+                        if (++range >= ranges.size()) {
                             return null;
                         }
-                        SyncWindow.Range range = ranges.next();
-                        boolean whole = range.isOpenEnded();
+                        SyncWindow.Range r = ranges.get(range);
+                        boolean whole = r.isOpenEnded();
                         wholeRows = whole;
-                        rows = new SlicedRows(session, WINDOW_SLICES, (from, to) -> rangeQuery(range, whole, from, to));
+                        rows = new SlicedRows(session, bounds(resume, range),
+                                (from, to) -> rangeQuery(r, whole, from, to));
                     }
                     batch = rows.next(batchSize);
                     if (batch.isEmpty()) {
                         rows = null;
                     }
                 }
+                endsAt(TokenPosition.sliced(range, rows == null ? new long[0] : rows.positions()));
                 List<UUID> changed = new ArrayList<>(batch.size());
                 List<SyncRecord> page = new ArrayList<>(batch.size());
                 for (Row row : batch) {
@@ -125,8 +147,8 @@ public class CassandraChanges {
      */
     private SimpleStatement rangeQuery(SyncWindow.Range range, boolean wholeRows, long from, long to) {
         String ts = CassandraTable.quoted(timestampColumn);
-        String select = wholeRows ? table.selectList() : CassandraTable.quoted(idColumn) + ", " + ts + ", writetime("
-                + ts + ") AS " + CassandraTable.WRITE_TIME;
+        String select = wholeRows ? tokenAndRow() : token() + " AS " + CassandraTable.TOKEN + ", "
+                + CassandraTable.quoted(idColumn) + ", " + ts + ", writetime(" + ts + ") AS " + CassandraTable.WRITE_TIME;
         String cql = "SELECT " + select + " FROM " + table.qualifiedName() + " WHERE " + inTokenRange() + " AND " + ts
                 + " > ?" + (range.isOpenEnded() ? "" : " AND " + ts + " <= ?");
         List<Object> bounds = range.isOpenEnded() ? List.of(from, to, range.after())
@@ -137,17 +159,43 @@ public class CassandraChanges {
 
     /** The condition of a token range (from, to], bound as its first two values. */
     private String inTokenRange() {
-        String token = "token(" + CassandraTable.quoted(idColumn) + ")";
-        return token + " > ? AND " + token + " <= ?";
+        return token() + " > ? AND " + token() + " <= ?";
+    }
+
+    private String token() {
+        return "token(" + CassandraTable.quoted(idColumn) + ")";
+    }
+
+    /** The row's token, then every column (and the timestamp's write time). */
+    private String tokenAndRow() {
+        return token() + " AS " + CassandraTable.TOKEN + ", " + table.selectList();
     }
 
     /**
-     * The whole table in token order: the first cycle, or a table without the timestamp index
-     * (which then still only passes on what changed inside the window).
+     * The token ranges (from, to] of the window's range {@code range}: the ring cut into
+     * {@value #WINDOW_SLICES}, each from where {@code resume} left it when it stood in this range.
      */
-    private Iterator<List<SyncRecord>> scan(SyncWindow window, KnownVersions known) {
-        return scan(SimpleStatement.newInstance("SELECT " + table.selectList() + " FROM " + table.qualifiedName()),
-                window, known);
+    private static List<long[]> bounds(TokenPosition resume, int range) {
+        List<long[]> ring = SlicedRows.ring(WINDOW_SLICES);
+        if (resume == null || resume.range() != range) {
+            return ring;
+        }
+        if (resume.tokens().length != ring.size()) {
+            throw new IllegalArgumentException("a position of " + resume.tokens().length + " token ranges, read now"
+                    + " as " + ring.size());
+        }
+        for (int i = 0; i < ring.size(); i++) {
+            ring.get(i)[0] = Math.max(ring.get(i)[0], resume.tokens()[i]);
+        }
+        return ring;
+    }
+
+    private static long scanPosition(TokenPosition resume) {
+        if (!resume.isScan()) {
+            throw new IllegalArgumentException("the window was read by the timestamp index, now as a scan of the"
+                    + " table: its position does not apply");
+        }
+        return resume.tokens()[0];
     }
 
     /**
@@ -156,7 +204,7 @@ public class CassandraChanges {
      */
     public List<Iterator<List<SyncRecord>>> slices(int slices, KnownVersions known) {
         SyncWindow everything = new SyncWindow(null, java.time.Instant.now());
-        String cql = "SELECT " + table.selectList() + " FROM " + table.qualifiedName() + " WHERE " + inTokenRange();
+        String cql = "SELECT " + tokenAndRow() + " FROM " + table.qualifiedName() + " WHERE " + inTokenRange();
         List<Iterator<List<SyncRecord>>> ranges = new ArrayList<>(slices);
         for (long[] bounds : SlicedRows.ring(slices)) {
             ranges.add(scan(SimpleStatement.newInstance(cql, bounds[0], bounds[1]), everything, known));
@@ -175,14 +223,24 @@ public class CassandraChanges {
                 }
                 List<SyncRecord> page = new ArrayList<>(batchSize);
                 int n = 0;
+                Row row = null;
                 for (; n < batchSize && rows.hasNext(); n++) {
-                    SyncRecord r = mapper.fromRow(rows.next());
+                    row = rows.next();
+                    SyncRecord r = mapper.fromRow(row);
                     if (r != null && (window.isFull() || window.covers(r.lastModified()))) {
                         page.add(r);
                     }
                 }
+                if (row != null) {
+                    endsAt(TokenPosition.scan(row.getLong(CassandraTable.TOKEN)));
+                }
                 known.fetched(Side.CASSANDRA, n);
                 return page;
+            }
+
+            @Override
+            public java.util.OptionalDouble shareBefore(String position) {
+                return TokenPosition.shareOfRing(position);
             }
         };
     }

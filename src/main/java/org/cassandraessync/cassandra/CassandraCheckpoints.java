@@ -1,5 +1,6 @@
 package org.cassandraessync.cassandra;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -13,9 +14,12 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cassandraessync.record.Json;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.state.Checkpoints;
+import org.cassandraessync.state.CyclePosition;
 import org.cassandraessync.state.StaleTermException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +34,17 @@ import org.slf4j.LoggerFactory;
  * next commit writes the row), so that switching to Cassandra does not reconcile again. The row
  * also holds the pair's leadership term ({@link #beginTerm}): a leader's commit is a lightweight
  * transaction on it ({@code IF term = ?}), refused once another instance has begun a newer term.
+ * A long cycle keeps its position there as it goes ({@code cycle_position}, JSON), so that the next
+ * one, on any instance, goes on from it.
  */
 public final class CassandraCheckpoints implements Checkpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(CassandraCheckpoints.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Columns later versions added to the table: created with it, added to an older one. */
+    private static final String[][] ADDED_COLUMNS = {{"term", "bigint"}, {"term_instance", "text"},
+        {"cycle_position", "text"}};
+    private static final ObjectMapper JSON = Json.newMapper();
 
     private final Supplier<CqlSession> session;
     private final String keyspace;
@@ -85,13 +95,59 @@ public final class CassandraCheckpoints implements Checkpoints {
     @Override
     public void save(Map<Side, Instant> watermarks) {
         CqlSession s = session.get();
-        if (!exists(s)) {
-            create(s);
-        }
+        ensureTable(s);
         s.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + "." + table
-                + " (pair, cassandra, elasticsearch, instance, committed) VALUES (?, ?, ?, ?, ?)", pair,
-                format(watermarks.get(Side.CASSANDRA)), format(watermarks.get(Side.ELASTICSEARCH)), instance,
+                + " (pair, cassandra, elasticsearch, instance, committed, cycle_position) VALUES (?, ?, ?, ?, ?, null)",
+                pair, format(watermarks.get(Side.CASSANDRA)), format(watermarks.get(Side.ELASTICSEARCH)), instance,
                 Instant.now()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).setTimeout(TIMEOUT));
+    }
+
+    @Override
+    public Optional<CyclePosition> position() {
+        CqlSession s = session.get();
+        if (!exists(s)) {
+            return fallback == null ? Optional.empty() : fallback.position();
+        }
+        ensureTable(s);
+        Row row = s.execute(SimpleStatement.newInstance("SELECT cassandra, elasticsearch, cycle_position FROM "
+                + keyspace + "." + table + " WHERE pair = ?", pair).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
+                .setTimeout(TIMEOUT)).one();
+        if (row == null || row.isNull("cycle_position") && row.isNull(Side.CASSANDRA.label())
+                && row.isNull(Side.ELASTICSEARCH.label())) {
+            // no commit here yet: the checkpoint file this daemon kept before, as load() reads it
+            return fallback == null ? Optional.empty() : fallback.position();
+        }
+        try {
+            return CyclePosition.fromJson(row.isNull("cycle_position") ? null
+                    : JSON.readTree(row.getString("cycle_position")));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("Unreadable cycle position in " + location() + " (" + e.getMessage()
+                    + "): set its cycle_position to null to read the cycle's windows again from their start", e);
+        }
+    }
+
+    @Override
+    public void savePosition(CyclePosition position) {
+        CqlSession s = session.get();
+        ensureTable(s);
+        s.execute(SimpleStatement.newInstance("UPDATE " + keyspace + "." + table + " SET cycle_position = ? WHERE"
+                + " pair = ?", json(position), pair).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
+                .setTimeout(TIMEOUT));
+    }
+
+    @Override
+    public void savePosition(CyclePosition position, long term) {
+        CqlSession s = session.get();
+        ensureTable(s);
+        ResultSet result = s.execute(lwt(SimpleStatement.newInstance("UPDATE " + keyspace + "." + table
+                + " SET cycle_position = ? WHERE pair = ? IF term = ?", json(position), pair, term)));
+        if (!result.wasApplied()) {
+            throw new StaleTermException(location(), term, currentTerm(s).orElse(new Term(0, "none")));
+        }
+    }
+
+    private static String json(CyclePosition position) {
+        return position.toJson(JSON).toString();
     }
 
     @Override
@@ -123,7 +179,8 @@ public final class CassandraCheckpoints implements Checkpoints {
         CqlSession s = session.get();
         ensureTable(s);
         ResultSet result = s.execute(lwt(SimpleStatement.newInstance("UPDATE " + keyspace + "." + table
-                + " SET cassandra = ?, elasticsearch = ?, instance = ?, committed = ? WHERE pair = ? IF term = ?",
+                + " SET cassandra = ?, elasticsearch = ?, instance = ?, committed = ?, cycle_position = null"
+                + " WHERE pair = ? IF term = ?",
                 format(watermarks.get(Side.CASSANDRA)), format(watermarks.get(Side.ELASTICSEARCH)), instance,
                 Instant.now(), pair, term)));
         if (!result.wasApplied()) {
@@ -134,7 +191,7 @@ public final class CassandraCheckpoints implements Checkpoints {
     @Override
     public Optional<Term> currentTerm() {
         CqlSession s = session.get();
-        return exists(s) && hasTerms(s) ? currentTerm(s) : Optional.empty();
+        return exists(s) && hasColumn(s, "term") ? currentTerm(s) : Optional.empty();
     }
 
     /** The newest term, read at LOCAL_SERIAL (it sees every term begun, even one still being written). */
@@ -154,26 +211,35 @@ public final class CassandraCheckpoints implements Checkpoints {
                 .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL).setTimeout(TIMEOUT);
     }
 
-    /** The table, with the term columns (a table created by an earlier version gets them added). */
+    /**
+     * The table, with the columns of the term and the cycle's position (a table created by an
+     * earlier version gets them added).
+     */
     private void ensureTable(CqlSession s) {
         if (!exists(s)) {
             create(s);
-        } else if (!hasTerms(s)) {
-            for (String column : new String[] {"term bigint", "term_instance text"}) {
+            return;
+        }
+        boolean added = false;
+        for (String[] column : ADDED_COLUMNS) {
+            if (!hasColumn(s, column[0])) {
+                added = true;
                 try {
-                    s.execute(SimpleStatement.newInstance("ALTER TABLE " + keyspace + "." + table + " ADD " + column)
-                            .setTimeout(Duration.ofSeconds(60)));
+                    s.execute(SimpleStatement.newInstance("ALTER TABLE " + keyspace + "." + table + " ADD " + column[0]
+                            + " " + column[1]).setTimeout(Duration.ofSeconds(60)));
                 } catch (InvalidQueryException e) {
                     // added by another instance meanwhile
                 }
             }
+        }
+        if (added) {
             s.refreshSchema();
         }
     }
 
-    private boolean hasTerms(CqlSession s) {
+    private boolean hasColumn(CqlSession s, String column) {
         return s.getMetadata().getKeyspace(keyspace).flatMap(k -> k.getTable(table))
-                .flatMap(t -> t.getColumn("term")).isPresent();
+                .flatMap(t -> t.getColumn(column)).isPresent();
     }
 
     @Override
@@ -199,7 +265,7 @@ public final class CassandraCheckpoints implements Checkpoints {
     private void create(CqlSession s) {
         s.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS " + keyspace + "." + table
                 + " (pair text PRIMARY KEY, cassandra text, elasticsearch text, instance text, committed timestamp,"
-                + " term bigint, term_instance text)")
+                + " term bigint, term_instance text, cycle_position text)")
                 .setTimeout(Duration.ofSeconds(60)));
         s.refreshSchema();
         LOG.info("Created {}.{} for the pairs' checkpoints", keyspace, table);

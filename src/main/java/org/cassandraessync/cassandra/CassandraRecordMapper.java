@@ -35,7 +35,7 @@ public class CassandraRecordMapper {
     public CassandraRecordMapper(String idColumn, String timestampColumn, RowLayout layout, DeadLetters deadLetters,
             Duration maxClockSkew, Clock clock) {
         this.layout = layout;
-        this.skipped = java.util.Set.of(idColumn, timestampColumn, CassandraTable.WRITE_TIME);
+        this.skipped = java.util.Set.of(idColumn, timestampColumn, CassandraTable.WRITE_TIME, CassandraTable.TOKEN);
         this.idColumn = idColumn;
         this.timestampColumn = timestampColumn;
         this.deadLetters = deadLetters;

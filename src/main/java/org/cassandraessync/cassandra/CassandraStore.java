@@ -62,6 +62,11 @@ public final class CassandraStore implements SideStore {
         return changes.pages(window, known);
     }
 
+    @Override
+    public Iterator<List<SyncRecord>> changes(SyncWindow window, KnownVersions known, String from) {
+        return changes.pages(window, known, from);
+    }
+
     /** The whole table in token ranges of about equal size; a narrower window is read as one. */
     @Override
     public List<Iterator<List<SyncRecord>>> slices(SyncWindow window, KnownVersions known, int slices) {

@@ -18,6 +18,8 @@ public class CassandraTable {
 
     /** Alias of the timestamp column's write time in every SELECT the daemon issues. */
     public static final String WRITE_TIME = "sync_writetime";
+    /** Alias of the row's token in the reads that say where they stand ({@link TokenPosition}). */
+    public static final String TOKEN = "sync_token";
 
     private final CqlSession session;
     private final String keyspace;

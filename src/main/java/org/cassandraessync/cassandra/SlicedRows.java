@@ -24,14 +24,23 @@ import com.datastax.oss.driver.api.core.cql.Statement;
  */
 final class SlicedRows {
 
-    /** One token range: the page in hand and the request for the next. */
+    /** One token range: its place, its end, the page in hand and the request for the next. */
     private static final class Slice {
+        final int index;
+        final long to;
         CompletionStage<AsyncResultSet> request;
         AsyncResultSet page;
         Iterator<Row> rows;
+
+        Slice(int index, long to) {
+            this.index = index;
+            this.to = to;
+        }
     }
 
     private final Deque<Slice> open = new ArrayDeque<>();
+    /** Per slice, the token of the last row handed out (its start before the first; its end once read). */
+    private final long[] last;
 
     /**
      * Starts reading: one request per slice of the ring.
@@ -39,10 +48,27 @@ final class SlicedRows {
      * @param query the statement for the token range (from, to]
      */
     SlicedRows(CqlSession session, int slices, BiFunction<Long, Long, Statement<?>> query) {
-        for (long[] bounds : ring(slices)) {
-            Slice s = new Slice();
-            s.request = session.executeAsync(query.apply(bounds[0], bounds[1]));
-            open.add(s);
+        this(session, ring(slices), query);
+    }
+
+    /**
+     * Starts reading the token ranges {@code bounds} (from, to], one request each; a range whose
+     * start is not before its end (read already) is not asked. Rows must carry their token
+     * ({@link CassandraTable#TOKEN}) for {@link #positions()} to follow them.
+     */
+    SlicedRows(CqlSession session, List<long[]> bounds, BiFunction<Long, Long, Statement<?>> query) {
+        last = new long[bounds.size()];
+        for (int i = 0; i < bounds.size(); i++) {
+            long from = bounds.get(i)[0];
+            long to = bounds.get(i)[1];
+            last[i] = Math.min(from, to);
+            if (from < to) {
+                Slice s = new Slice(i, to);
+                s.request = session.executeAsync(query.apply(from, to));
+                open.add(s);
+            } else {
+                last[i] = to;
+            }
         }
     }
 
@@ -56,7 +82,11 @@ final class SlicedRows {
                 s.rows = s.page.currentPage().iterator();
             }
             while (rows.size() < max && s.rows.hasNext()) {
-                rows.add(s.rows.next());
+                Row row = s.rows.next();
+                if (row.getColumnDefinitions().contains(CassandraTable.TOKEN)) {
+                    last[s.index] = row.getLong(CassandraTable.TOKEN);
+                }
+                rows.add(row);
             }
             if (!s.rows.hasNext()) {
                 open.pollFirst();
@@ -64,10 +94,21 @@ final class SlicedRows {
                     s.request = s.page.fetchNextPage();
                     s.rows = null;
                     open.addLast(s);
+                } else {
+                    last[s.index] = s.to;
                 }
             }
         }
         return rows;
+    }
+
+    /**
+     * Per token range, the token of the last row handed out so far (every row at or before it in
+     * that range has been), the range's end once it is read: a reading that starts each range
+     * after its token goes on from here.
+     */
+    long[] positions() {
+        return last.clone();
     }
 
     /**

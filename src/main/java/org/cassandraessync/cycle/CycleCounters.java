@@ -126,6 +126,11 @@ public final class CycleCounters {
         return current.read.get(side).get();
     }
 
+    /** The running cycle's number (1 for the first since start). */
+    public long cycleNumber() {
+        return cycles.get();
+    }
+
     /** Milliseconds since the cycle started. */
     public long millis() {
         return (System.nanoTime() - startNanos) / 1_000_000;

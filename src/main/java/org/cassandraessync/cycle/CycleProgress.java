@@ -2,12 +2,14 @@ package org.cassandraessync.cycle;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
+import org.cassandraessync.record.Positioned;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncWindow;
 import org.slf4j.Logger;
@@ -19,15 +21,25 @@ import org.slf4j.LoggerFactory;
  * asked of the store once, with the first line: a count over Cassandra's timestamp index reads the
  * window a second time, so it is worth it only for a side that is read that long (a first
  * reconciliation, a catch-up); the lines after the first show it. Short cycles log none and ask
- * for no estimate.
+ * for no estimate. A reader that says where it stands ({@link Positioned}) gives a better one: the
+ * share of its reading order before its position (a token's place on the ring), which holds for a
+ * table created a minute ago, whose size Cassandra does not estimate yet, and for a cycle that goes
+ * on from where an earlier one stood.
  */
 public final class CycleProgress {
 
     private static final Logger LOG = LoggerFactory.getLogger(CycleProgress.class);
     static final int LINE_EVERY_SECONDS = 10;
 
-    /** The figures of one side of the running cycle. */
-    public record Figures(long read, OptionalLong estimated, double perSecond, OptionalLong etaSeconds) {
+    /**
+     * The figures of one side of the running cycle; {@code position} and {@code share} (0 to 1 of
+     * the reading) as of the last progress line, when its reader says.
+     */
+    public record Figures(long read, OptionalLong estimated, double perSecond, OptionalLong etaSeconds,
+            String position, OptionalDouble share) {
+
+        static final Figures NONE = new Figures(0, OptionalLong.empty(), 0, OptionalLong.empty(), null,
+                OptionalDouble.empty());
     }
 
     private final class SideProgress {
@@ -36,6 +48,13 @@ public final class CycleProgress {
         volatile long lastLineNanos;
         volatile CompletableFuture<OptionalLong> estimate;
         SyncWindow window;
+        /** The side's reader when it says where it stands, and where it started (a cycle going on). */
+        volatile Positioned reader;
+        volatile String from;
+        /** As of the last progress line: the reader's position, and the share before it and before {@code from}. */
+        volatile String position;
+        volatile OptionalDouble share = OptionalDouble.empty();
+        volatile double shareAtStart;
 
         SideProgress(Side side) {
             this.side = side;
@@ -46,12 +65,42 @@ public final class CycleProgress {
             startNanos = now;
             lastLineNanos = now;
             estimate = null;
+            reader = null;
+            from = null;
+            position = null;
+            share = OptionalDouble.empty();
+            shareAtStart = 0;
+        }
+
+        /** Asks the reader where it stands and which share of its reading that is (it may ask its store). */
+        void locate() {
+            Positioned r = reader;
+            if (r == null || r.position() == null) {
+                return;
+            }
+            try {
+                if (position == null && from != null) {
+                    shareAtStart = r.shareBefore(from).orElse(0);
+                }
+                position = r.position();
+                share = r.shareBefore(position);
+            } catch (RuntimeException e) {
+                share = OptionalDouble.empty();
+            }
         }
 
         Figures figures(long now) {
             long read = readSoFar.applyAsLong(side);
             double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
             double rate = read / seconds;
+            OptionalDouble sh = share;
+            double done = sh.isPresent() ? sh.getAsDouble() - shareAtStart : 0;
+            if (done > 0 && read > 0) {
+                // this run read `read` records over `done` of the reading: the rest at the same pace
+                long total = Math.max(read, Math.round(read * (1 - shareAtStart) / done));
+                long eta = Math.round(seconds * Math.max(0, 1 - sh.getAsDouble()) / done);
+                return new Figures(read, OptionalLong.of(total), rate, OptionalLong.of(eta), position, sh);
+            }
             CompletableFuture<OptionalLong> e = estimate;
             OptionalLong answer = e != null && e.isDone() && !e.isCompletedExceptionally() ? e.join()
                     : OptionalLong.empty();
@@ -60,7 +109,7 @@ public final class CycleProgress {
             OptionalLong eta = estimated.isPresent() && rate > 0
                     ? OptionalLong.of(Math.round(Math.max(0, estimated.getAsLong() - read) / rate))
                     : OptionalLong.empty();
-            return new Figures(read, estimated, rate, eta);
+            return new Figures(read, estimated, rate, eta, position, sh);
         }
     }
 
@@ -102,6 +151,16 @@ public final class CycleProgress {
         reading = side;
     }
 
+    /**
+     * The reader of {@code side} says where it stands; it starts from {@code from} (null: the
+     * window's start), when the cycle goes on from an earlier one.
+     */
+    public void reader(Side side, Positioned reader, String from) {
+        SideProgress p = sides.get(side);
+        p.reader = reader;
+        p.from = from;
+    }
+
     /** A page was read on {@code side}: may ask for the estimate, may log a progress line. */
     void pageRead(Side side) {
         SideProgress p = sides.get(side);
@@ -111,6 +170,7 @@ public final class CycleProgress {
         long now = nanoTime.getAsLong();
         if (now - p.lastLineNanos >= LINE_EVERY_SECONDS * 1_000_000_000L) {
             p.lastLineNanos = now;
+            p.locate();
             Figures f = p.figures(now);
             var ask = estimator;
             if (p.estimate == null && ask != null) {
@@ -120,18 +180,21 @@ public final class CycleProgress {
                     p.estimate = CompletableFuture.failedFuture(e);
                 }
             }
-            LOG.info("{} progress {}: {} records read{}, {}/s{}", pair, direction(side), f.read(),
+            LOG.info("{} progress {}: {} records read{}, {}/s{}{}", pair, direction(side), f.read(),
                     f.estimated().isPresent() ? " of about " + f.estimated().getAsLong() + " ("
                             + Math.min(100, 100 * f.read() / Math.max(1, f.estimated().getAsLong())) + "%)" : "",
                     Math.round(f.perSecond()),
-                    f.etaSeconds().isPresent() ? ", about " + duration(f.etaSeconds().getAsLong()) + " left" : "");
+                    f.etaSeconds().isPresent() ? ", about " + duration(f.etaSeconds().getAsLong()) + " left" : "",
+                    f.position() == null ? "" : "; at " + f.position() + (f.share().isPresent()
+                            ? String.format(java.util.Locale.ROOT, " (%.0f%% of the reading)", 100 * f.share().getAsDouble())
+                            : ""));
         }
     }
 
     /** The figures of {@code side} while it is read; zeros otherwise. */
     public Figures figures(Side side) {
         if (reading != side) {
-            return new Figures(0, OptionalLong.empty(), 0, OptionalLong.empty());
+            return Figures.NONE;
         }
         return sides.get(side).figures(nanoTime.getAsLong());
     }

@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncWindow;
+import org.cassandraessync.state.CyclePosition;
 
 /**
  * The windows one cycle reads, from the checkpoints, and the checkpoints it may commit: a side's
@@ -60,8 +61,24 @@ public final class CycleWindows {
         return new SyncWindow.Range(dueUpTo.isBefore(mark) ? dueUpTo : mark, mark);
     }
 
+    /**
+     * Opens the windows of a cycle that goes on from where an earlier one stood: its windows, and
+     * the versions it held back.
+     */
+    public synchronized void resume(CyclePosition position) {
+        holdBack.clear();
+        emptyAtStart.clear();
+        windows.putAll(position.windows());
+        holdBack.putAll(position.heldBack());
+    }
+
     public synchronized SyncWindow window(Side side) {
         return windows.get(side);
+    }
+
+    /** Where the cycle stands for a commit of its position: its windows, the versions held back so far. */
+    public synchronized CyclePosition position(Map<Side, String> positions, Set<Side> done) {
+        return new CyclePosition(windows, positions, done, holdBack);
     }
 
     /**

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -16,8 +18,10 @@ import org.cassandraessync.record.PendingWrite;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.record.SyncWindow;
+import org.cassandraessync.record.Timestamps;
 import org.cassandraessync.record.WriteOutcomes;
 import org.cassandraessync.state.Checkpoints;
+import org.cassandraessync.state.CyclePosition;
 import org.cassandraessync.state.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +37,12 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCycle.class);
     /** Per store; about 150 bytes each, so at most ~30 MB of heap. */
     static final int SYNCED_VERSIONS_REMEMBERED = 100_000;
+    /**
+     * A cycle that has written this many pages and run this long commits its position as it goes,
+     * at most that often ({@link #pageWritten}); shorter cycles never do.
+     */
+    static final int POSITION_AFTER_PAGES = 3;
+    static final long POSITION_EVERY_MILLIS = 1000;
 
     private final String pair;
     private final Checkpoints checkpoints;
@@ -51,6 +61,14 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     private final List<CycleObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Map<Side, Instant> committed;
     private final Heartbeat heartbeat;
+    /** Where the cycle that this one goes on from stood (null: the windows are read from their start). */
+    private volatile CyclePosition resumed;
+    /** Per side, where this cycle's reading stands, every page before it written (what it commits). */
+    private final Map<Side, String> positions = new EnumMap<>(Side.class);
+    private final Set<Side> sidesRead = EnumSet.noneOf(Side.class);
+    private int pagesWritten;
+    private long positionSavedMillis;
+    private boolean positionSaved;
 
     public SyncCycle(String pair, Checkpoints checkpoints, DeadLetters deadLetters, Duration overlap,
             Duration period, Clock clock) {
@@ -81,6 +99,15 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /** Starts a cycle: its number, its counters and its clock (connecting to the stores may follow and fail). */
     public void begin() {
         writes.settle();
+        writes.forgetPages();
+        synchronized (positions) {
+            positions.clear();
+            sidesRead.clear();
+            pagesWritten = 0;
+            positionSaved = false;
+            positionSavedMillis = clock.millis();
+        }
+        resumed = null;
         counters.started();
         progress.reset();
         sideStartedAt.clear();
@@ -90,11 +117,18 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /**
      * Opens the cycle's windows from the checkpoints ({@link CycleWindows#open}; {@code empty}
      * tells whether a store holds no record at all, and may fail: the side is then read in full).
+     * When an earlier cycle committed its position and did not end (a kill, a restart, a failover,
+     * a failure), this one goes on from there: the same windows, each side from where it stood.
      */
     public void openWindows(Predicate<Side> empty) {
         Map<Side, Instant> saved = checkpoints.load();
         if (committed == null) {
             committed = saved;
+        }
+        Optional<CyclePosition> position = checkpoints.position();
+        if (position.isPresent()) {
+            goOnFrom(position.get());
+            return;
         }
         windows.open(clock.instant(), saved, side -> {
             try {
@@ -103,6 +137,38 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
                 return false;
             }
         });
+    }
+
+    private void goOnFrom(CyclePosition position) {
+        windows.resume(position);
+        resumed = position;
+        synchronized (positions) {
+            positions.putAll(position.positions());
+            sidesRead.addAll(position.done());
+        }
+        LOG.info("{} cycle {} goes on from where a cycle that began at {} stood: {}", pair, counters.cycleNumber(),
+                Timestamps.format(position.until()), describe(position));
+    }
+
+    private static String describe(CyclePosition position) {
+        List<String> sides = new ArrayList<>();
+        for (Side side : Side.values()) {
+            sides.add(side.label() + " " + (position.done().contains(side) ? "read"
+                    : position.position(side).map(p -> "from " + p).orElse("from the start")));
+        }
+        return String.join(", ", sides);
+    }
+
+    /** Where this side's reading goes on from, in the store's order; empty: from the window's start. */
+    public Optional<String> goesOnFrom(Side side) {
+        CyclePosition r = resumed;
+        return r == null ? Optional.empty() : r.position(side);
+    }
+
+    /** True when the cycle this one goes on from had read {@code side} to its end. */
+    public boolean alreadyRead(Side side) {
+        CyclePosition r = resumed;
+        return r != null && r.done().contains(side);
     }
 
     /** Opens windows over everything both stores hold, whatever the checkpoints say ({@code verify}). */
@@ -194,6 +260,46 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     /** Waits for every write in flight; the first that failed fails the cycle. */
     public void awaitWrites() {
         writes.awaitAll();
+    }
+
+    /**
+     * The writes of a page of {@code side} were started (or there were none); the page ends at
+     * {@code endsAt} of the store's reading order (null when the reader does not say). A cycle that
+     * has run a second and written a few pages commits, at most every second, the position up to
+     * which every page's writes have landed, without waiting for the others: a kill loses at most
+     * about the last second.
+     */
+    public void pageWritten(Side side, String endsAt) {
+        writes.pageSent(endsAt);
+        String landed = writes.landedUpTo();
+        synchronized (positions) {
+            pagesWritten++;
+            long now = clock.millis();
+            if (pagesWritten < POSITION_AFTER_PAGES || now - positionSavedMillis < POSITION_EVERY_MILLIS
+                    || landed == null || landed.equals(positions.get(side))) {
+                return;
+            }
+            positions.put(side, landed);
+            savePosition(now);
+        }
+    }
+
+    /** Every page of {@code side} was read and its writes landed: a later cycle that goes on from here skips it. */
+    public void sideRead(Side side) {
+        writes.forgetPages();
+        synchronized (positions) {
+            sidesRead.add(side);
+            positions.remove(side);
+            if (positionSaved) {
+                savePosition(clock.millis());
+            }
+        }
+    }
+
+    private void savePosition(long now) {
+        checkpoints.savePosition(windows.position(positions, sidesRead));
+        positionSaved = true;
+        positionSavedMillis = now;
     }
 
     /** Waits for the writes still in flight, then commits both checkpoints and logs the summary line. */

@@ -1,6 +1,8 @@
 package org.cassandraessync.cycle;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,10 +11,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The writes a cycle started and has not waited for yet: pages are written while the next ones
  * are read. The first write that failed fails the cycle, at the next page or when the cycle waits.
+ * Each page's writes are also followed as one ({@link #pageSent}), so that a long cycle knows,
+ * without waiting, up to which page of its reading order everything has landed
+ * ({@link #landedUpTo}).
  */
 public final class WritesInFlight {
 
+    /** A page whose writes were started, and where it ends in its side's reading order. */
+    private record SentPage(String endsAt, CompletableFuture<Void> writes) {
+    }
+
     private final List<CompletableFuture<?>> running = new ArrayList<>();
+    private final Deque<SentPage> sent = new ArrayDeque<>();
+    private List<CompletableFuture<?>> ofNextPage = new ArrayList<>();
+    private String landed;
 
     /** Adds running writes; throws the failure of an earlier write, if one failed. */
     public void add(CompletableFuture<?> writes) {
@@ -21,9 +33,35 @@ public final class WritesInFlight {
             running.removeIf(f -> f.isDone() && !f.isCompletedExceptionally());
             failed = running.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
             running.add(writes);
+            ofNextPage.add(writes);
         }
         if (failed) {
             awaitAll();
+        }
+    }
+
+    /** The writes added since the last call are those of a page that ends at {@code endsAt}. */
+    public void pageSent(String endsAt) {
+        synchronized (running) {
+            sent.addLast(new SentPage(endsAt, CompletableFuture.allOf(ofNextPage.toArray(CompletableFuture[]::new))));
+            ofNextPage = new ArrayList<>();
+        }
+    }
+
+    /**
+     * Where the last page ends whose writes have landed, and every earlier page's; null while none
+     * has. A page whose writes failed stops it there (the failure fails the cycle).
+     */
+    public String landedUpTo() {
+        synchronized (running) {
+            while (!sent.isEmpty() && sent.peekFirst().writes().isDone()
+                    && !sent.peekFirst().writes().isCompletedExceptionally()) {
+                String endsAt = sent.pollFirst().endsAt();
+                if (endsAt != null) {
+                    landed = endsAt;
+                }
+            }
+            return landed;
         }
     }
 
@@ -52,6 +90,15 @@ public final class WritesInFlight {
             } catch (Exception e) {
                 // the failed cycle was already reported; its records are read again
             }
+        }
+    }
+
+    /** Forgets the pages followed so far (a side read to its end, a new cycle). */
+    public void forgetPages() {
+        synchronized (running) {
+            sent.clear();
+            ofNextPage = new ArrayList<>();
+            landed = null;
         }
     }
 

@@ -77,6 +77,26 @@ public class ElasticsearchChanges {
                 })));
     }
 
+    /**
+     * The ranges of a window that lie at or after {@code from} (all of them for null): a range
+     * that ends before it is dropped, one that holds it starts there.
+     */
+    static List<SyncWindow.Range> from(List<SyncWindow.Range> ranges, java.time.Instant from) {
+        if (from == null) {
+            return ranges;
+        }
+        java.time.Instant justBefore = from.minusMillis(1);
+        List<SyncWindow.Range> rest = new ArrayList<>();
+        for (SyncWindow.Range r : ranges) {
+            if (r.upTo() != null && r.upTo().isBefore(from)) {
+                continue;
+            }
+            rest.add(r.after() != null && !r.after().isBefore(justBefore) ? r
+                    : new SyncWindow.Range(justBefore, r.upTo()));
+        }
+        return rest;
+    }
+
     /** How many documents the window holds (for progress lines). */
     public long count(SyncWindow window) {
         try {
@@ -126,8 +146,19 @@ public class ElasticsearchChanges {
      * {@code known} says are in sync already are counted there and skipped.
      */
     public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known) {
-        Iterator<SyncWindow.Range> ranges = window.isFull() ? List.of(new SyncWindow.Range(null, null)).iterator()
-                : window.ranges().iterator();
+        return pages(window, known, null);
+    }
+
+    /**
+     * As {@link #pages(SyncWindow, KnownVersions)}, going on from {@code position}: a timestamp its
+     * reader gave, before which every document of the window was handed out. The window's ranges
+     * are read in timestamp order, so the reading goes on with the documents stamped at or after it
+     * (those stamped exactly then are read again). Each page says where it ends: its last hit's
+     * timestamp.
+     */
+    public Iterator<List<SyncRecord>> pages(SyncWindow window, KnownVersions known, String position) {
+        List<SyncWindow.Range> all = window.isFull() ? List.of(new SyncWindow.Range(null, null)) : window.ranges();
+        Iterator<SyncWindow.Range> ranges = from(all, position == null ? null : Timestamps.parse(position)).iterator();
         return new PageIterator<>(readAhead) {
             private String pit;
             private Query query;
@@ -175,6 +206,10 @@ public class ElasticsearchChanges {
                     }
                     List<SyncRecord> page = content ? fromHits(changed)
                             : documents.read(changed.stream().map(Hit::id).toList());
+                    Long last = hits.isEmpty() ? null : timestampOf(hits.get(hits.size() - 1));
+                    if (last != null) {
+                        endsAt(Timestamps.format(java.time.Instant.ofEpochMilli(last)));
+                    }
                     known.fetched(Side.ELASTICSEARCH, content ? hits.size() : changed.size());
                     // the content with the search costs the content of the hits already in sync too
                     withContent = changed.size() * 10 > hits.size() * 9;
@@ -206,6 +241,29 @@ public class ElasticsearchChanges {
                     }
                 }
                 return records;
+            }
+
+            /** The window's documents stamped before {@code position}, of all of them (two counts). */
+            @Override
+            public java.util.OptionalDouble shareBefore(String position) {
+                long all = count(window);
+                if (all == 0) {
+                    return java.util.OptionalDouble.empty();
+                }
+                Query before = Query.of(q -> q.bool(b -> b.must(query(window)).must(m -> m.range(r -> r.date(d -> d
+                        .field(timestampField).lt(position))))));
+                try {
+                    return java.util.OptionalDouble.of(client.count(c -> c.index(index).query(before)).count()
+                            / (double) all);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Elasticsearch count on " + index + " failed: " + e.getMessage(), e);
+                }
+            }
+
+            /** A hit's timestamp, its first sort value; null when it has none (sorted last). */
+            private Long timestampOf(Hit<Map> hit) {
+                return hit.sort().isEmpty() || !hit.sort().get(0).isLong()
+                        || hit.sort().get(0).longValue() == Long.MAX_VALUE ? null : hit.sort().get(0).longValue();
             }
 
             /** A hit stamped (its first sort value) after the window: the next cycle reads it. */

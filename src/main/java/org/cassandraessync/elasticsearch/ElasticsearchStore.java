@@ -78,12 +78,17 @@ public final class ElasticsearchStore implements SideStore {
 
     @Override
     public Iterator<List<SyncRecord>> changes(SyncWindow window, KnownVersions known) {
+        return changes(window, known, null);
+    }
+
+    @Override
+    public Iterator<List<SyncRecord>> changes(SyncWindow window, KnownVersions known, String from) {
         try {
             searchable.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        return changes.pages(window, known);
+        return changes.pages(window, known, from);
     }
 
     @Override

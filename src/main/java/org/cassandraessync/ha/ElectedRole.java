@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.cassandraessync.config.HighAvailability;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.state.Checkpoints;
+import org.cassandraessync.state.CyclePosition;
 import org.cassandraessync.state.StaleTermException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -320,7 +321,7 @@ public final class ElectedRole implements PairRole {
         unconfirmed = false;
     }
 
-    /** A commit that carries the pair's term while this instance leads in one. */
+    /** A commit (the watermarks, a cycle's position) that carries the pair's term while this instance leads in one. */
     private record FencedCheckpoints(Checkpoints delegate, ElectedRole role) implements Checkpoints {
         @Override
         public Map<Side, Instant> load() {
@@ -333,11 +334,34 @@ public final class ElectedRole implements PairRole {
                 delegate.save(watermarks);
                 return;
             }
+            delegate.save(watermarks, heldTerm());
+        }
+
+        private long heldTerm() {
             long term = role.term();
             if (term == NO_TERM) {
                 throw new LeadershipLostException(role.pair, "this instance leads the pair in no term");
             }
-            delegate.save(watermarks, term);
+            return term;
+        }
+
+        @Override
+        public Optional<CyclePosition> position() {
+            return delegate.position();
+        }
+
+        @Override
+        public void savePosition(CyclePosition position) {
+            if (!role.elected()) {
+                delegate.savePosition(position);
+                return;
+            }
+            delegate.savePosition(position, heldTerm());
+        }
+
+        @Override
+        public void savePosition(CyclePosition position, long term) {
+            delegate.savePosition(position, term);
         }
 
         @Override

@@ -94,6 +94,9 @@ public final class PairMetrics implements CycleObserver, AutoCloseable {
                     cycle, c -> orNaN(c.progress().figures(side).estimated()), pair, "side", s);
             gauge("cycle.remaining", "Estimated time left reading the side (NaN: unknown)", cycle,
                     c -> orNaN(c.progress().figures(side).etaSeconds()), pair, "side", s, "seconds");
+            gauge("cycle.position", "Share (0 to 1) of the side's reading before the position the running cycle"
+                    + " reached, as of its last progress line (NaN: unknown)", cycle,
+                    c -> c.progress().figures(side).share().orElse(Double.NaN), pair, "side", s, "ratio");
         }
         counter("records.unchanged", "Records read and found in the same version in both stores", cycle,
                 c -> c.totals().unchanged(), pair);

@@ -86,7 +86,12 @@ final class PairStores {
     }
 
     Iterator<List<SyncRecord>> changes(Side side) {
-        return store(side).changes(cycle.window(side), cycle);
+        return changes(side, null);
+    }
+
+    /** The cycle's window of {@code side}, from {@code from} (a position its reader gave; null: from the start). */
+    Iterator<List<SyncRecord>> changes(Side side, String from) {
+        return store(side).changes(cycle.window(side), cycle, from);
     }
 
     /** The cycle's window of {@code side} as up to {@code slices} readers to run side by side ({@code verify}). */

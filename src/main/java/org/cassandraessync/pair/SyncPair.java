@@ -27,6 +27,7 @@ import org.apache.camel.util.StringHelper;
 import org.cassandraessync.config.PairSettings;
 import org.cassandraessync.connect.StoreClients;
 import org.cassandraessync.config.SyncSettings;
+import org.cassandraessync.cycle.CycleObserver;
 import org.cassandraessync.cycle.CycleSummary;
 import org.cassandraessync.cycle.DecisionsInFlight;
 import org.cassandraessync.cycle.NewestWinsAggregationStrategy;
@@ -38,6 +39,7 @@ import org.cassandraessync.ha.ElectedRole;
 import org.cassandraessync.observe.SchedulerLiveness;
 import org.cassandraessync.record.Json;
 import org.cassandraessync.record.PendingWrite;
+import org.cassandraessync.record.Positioned;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SyncRecord;
 import org.cassandraessync.state.Checkpoints;
@@ -88,6 +90,9 @@ public class SyncPair implements CamelContextAware {
     private Checkpoints checkpoints;
     private ElectedRole role;
     private java.util.concurrent.ScheduledExecutorService leadershipWatch;
+    /** The side the cycle reads now, and its reader when that can say where it stands. */
+    private volatile Side readingSide;
+    private volatile Positioned reading;
     /** The last cycle failed while a store did not answer: a probe may end the back-off early. */
     private volatile boolean storeUnreachable;
     private final Map<Side, List<PendingWrite>> toWrite = new EnumMap<>(Side.class);
@@ -288,9 +293,33 @@ public class SyncPair implements CamelContextAware {
         return Arrays.stream(Side.values()).map(Side::label).toList();
     }
 
-    /** The cycle's changes on one side, one page of records at a time. */
+    /**
+     * The cycle's changes on one side, one page of records at a time; from where an earlier cycle
+     * stood when this one goes on from it, nothing when that one had read the side to its end.
+     */
     public Iterator<List<SyncRecord>> changes(String side) {
-        return stores().changes(side(side));
+        Side s = side(side);
+        if (cycle.alreadyRead(s)) {
+            reading = null;
+            return java.util.Collections.emptyIterator();
+        }
+        String from = cycle.goesOnFrom(s).orElse(null);
+        Iterator<List<SyncRecord>> pages;
+        try {
+            pages = stores().changes(s, from);
+        } catch (IllegalArgumentException e) {
+            // a position the store no longer reads the window by (its timestamp index created meanwhile, say)
+            LOG.warn("pair '{}': the {} side is read from the window's start: {}", settings.pair(), s.label(),
+                    e.getMessage());
+            from = null;
+            pages = stores().changes(s, null);
+        }
+        reading = pages instanceof Positioned positioned ? positioned : null;
+        readingSide = s;
+        if (reading != null) {
+            cycle.progress().reader(s, reading, from);
+        }
+        return pages;
     }
 
     /**
@@ -339,12 +368,20 @@ public class SyncPair implements CamelContextAware {
      * The end of a page, once the route completed the groups of the ids read on one side only
      * (its step {@code decide-one-sided}): every decision is waited for through the steps after
      * the aggregation, and the page's winners are sent to both stores (the cycle reads the next
-     * page while they are written).
+     * page while they are written). A long cycle commits its position as it goes: where this page
+     * ends in the store's order, once its writes and every earlier page's have landed.
      *
      * @throws IllegalStateException when records still wait in the aggregation: sending the page
      *         then would leave them undecided behind the checkpoint
      */
     public void pageDone() throws InterruptedException {
+        writeDecided();
+        Positioned r = reading;
+        cycle.pageWritten(readingSide, r == null ? null : r.position());
+    }
+
+    /** Sends the decided records to both stores, once every decision is through the steps after the aggregation. */
+    private void writeDecided() throws InterruptedException {
         int undecided = newestWins.decisions().waiting();
         if (undecided > 0) {
             throw new IllegalStateException(undecided + " records of the page still wait in the newest-wins"
@@ -373,13 +410,14 @@ public class SyncPair implements CamelContextAware {
      * at the cycle's start (refreshed then), and this daemon's own writes are known versions.
      */
     public void sideDone(String side) throws InterruptedException {
-        pageDone();
+        writeDecided();
         cycle.awaitWrites();
+        cycle.sideRead(side(side));
     }
 
     /** Waits for the writes still in flight, then commits both checkpoints and logs the summary line. */
     public void commit() throws InterruptedException {
-        pageDone();
+        writeDecided();
         cycle.commit();
     }
 
@@ -405,6 +443,11 @@ public class SyncPair implements CamelContextAware {
 
     public CycleSummary totals() {
         return cycle.totals();
+    }
+
+    /** Told of what the pair's cycles do as it happens: each one's end, each record written. */
+    public void observe(CycleObserver observer) {
+        cycle.observe(observer);
     }
 
     /** Records whose content the pair's readers fetched, both stores, over every cycle since start. */

@@ -18,12 +18,24 @@ import java.util.concurrent.Executor;
  * filtered) are skipped. {@link #fetchNext} is never called concurrently with itself. The
  * read-ahead runs on the executor given by the owner (the pair's pool from Camel's
  * {@code ExecutorServiceManager}).
+ *
+ * <p>A reader that knows where each page ends in its order says so while it fetches it
+ * ({@link #endsAt}); the iterator's {@link #position()} is then that of the last page handed out,
+ * not of one fetched ahead.
  */
-public abstract class PageIterator<T> implements Iterator<List<T>> {
+public abstract class PageIterator<T> implements Iterator<List<T>>, Positioned {
+
+    /** A page as fetched, and where it ends (null when the reader does not say). */
+    private record Fetched<T>(List<T> page, String endsAt) {
+    }
 
     private final Executor readAhead;
     private List<T> next;
-    private CompletableFuture<List<T>> ahead;
+    private String nextEndsAt;
+    private String position;
+    /** Set by {@link #endsAt} during a fetch, read by the same thread right after it. */
+    private String fetchedEndsAt;
+    private CompletableFuture<Fetched<T>> ahead;
     private boolean done;
 
     protected PageIterator(Executor readAhead) {
@@ -33,15 +45,26 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
     /** The next page (possibly empty), or null when there are no more. */
     protected abstract List<T> fetchNext();
 
+    /** Called by {@link #fetchNext}: the page it is fetching ends at {@code position} of the reading order. */
+    protected final void endsAt(String position) {
+        fetchedEndsAt = position;
+    }
+
+    @Override
+    public String position() {
+        return position;
+    }
+
     @Override
     public boolean hasNext() {
         while (next == null && !done) {
-            List<T> page = take();
-            if (page == null) {
+            Fetched<T> fetched = take();
+            if (fetched.page() == null) {
                 done = true;
             } else {
-                if (!page.isEmpty()) {
-                    next = page;
+                if (!fetched.page().isEmpty()) {
+                    next = fetched.page();
+                    nextEndsAt = fetched.endsAt();
                 }
                 fetchAhead();
             }
@@ -56,6 +79,9 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
         }
         List<T> page = next;
         next = null;
+        if (nextEndsAt != null) {
+            position = nextEndsAt;
+        }
         fetchAhead();
         return page;
     }
@@ -63,15 +89,21 @@ public abstract class PageIterator<T> implements Iterator<List<T>> {
     /** Starts fetching the following page, unless that is under way or the result is exhausted. */
     private void fetchAhead() {
         if (ahead == null && !done) {
-            ahead = CompletableFuture.supplyAsync(this::fetchNext, readAhead);
+            ahead = CompletableFuture.supplyAsync(this::fetch, readAhead);
         }
     }
 
-    private List<T> take() {
+    private Fetched<T> fetch() {
+        fetchedEndsAt = null;
+        List<T> page = fetchNext();
+        return new Fetched<>(page, fetchedEndsAt);
+    }
+
+    private Fetched<T> take() {
         if (ahead == null) {
-            return fetchNext();
+            return fetch();
         }
-        CompletableFuture<List<T>> fetching = ahead;
+        CompletableFuture<Fetched<T>> fetching = ahead;
         ahead = null;
         try {
             return fetching.join();

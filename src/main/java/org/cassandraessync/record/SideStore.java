@@ -39,6 +39,20 @@ public interface SideStore {
     Iterator<List<SyncRecord>> changes(SyncWindow window, KnownVersions known);
 
     /**
+     * As {@link #changes(SyncWindow, KnownVersions)}, going on from {@code from}: a position a
+     * reader of this store gave ({@link Positioned#position()}) while it read the same window, in
+     * this process or another; null reads the window from its start. A reader that is
+     * {@link Positioned} lets a long cycle commit its progress; a store whose readers are not is
+     * never asked to go on.
+     */
+    default Iterator<List<SyncRecord>> changes(SyncWindow window, KnownVersions known, String from) {
+        if (from != null) {
+            throw new UnsupportedOperationException("the " + side().label() + " store cannot go on from a position");
+        }
+        return changes(window, known);
+    }
+
+    /**
      * The changes in {@code window} as up to {@code slices} readers that may run side by side and
      * together hand over each record once ({@code verify}); one reader unless the store can split.
      */

@@ -29,7 +29,8 @@ import org.cassandraessync.record.Timestamps;
  * again. With {@code sync.ha.cluster-service=file} the folder is shared: the file also names the
  * instance that committed it, and the pair's leadership term ({@link #beginTerm}): a commit of
  * an older term is refused, the comparison and the replacement made under a lock of
- * {@code checkpoint-<pair>.json.lock}.
+ * {@code checkpoint-<pair>.json.lock}. A long cycle also keeps its position there as it goes
+ * ({@code cycle_position}), so that the next one goes on from it.
  */
 public class CheckpointStore implements Checkpoints {
 
@@ -37,6 +38,8 @@ public class CheckpointStore implements Checkpoints {
 
     private static final String TERM = "term";
     private static final String TERM_INSTANCE = "term_instance";
+    /** Where a long cycle that has not ended stands ({@link CyclePosition}); cleared by its commit. */
+    private static final String POSITION = "cycle_position";
 
     private final Path file;
     private final Path legacy;
@@ -124,6 +127,47 @@ public class CheckpointStore implements Checkpoints {
     }
 
     @Override
+    public Optional<CyclePosition> position() {
+        return read().flatMap(root -> {
+            try {
+                return CyclePosition.fromJson(root.get(POSITION));
+            } catch (IllegalArgumentException e) {
+                throw unreadable(e);
+            }
+        });
+    }
+
+    @Override
+    public void savePosition(CyclePosition position) {
+        write(withPosition(read(), position));
+    }
+
+    @Override
+    public void savePosition(CyclePosition position, long term) {
+        underLock(() -> {
+            Optional<JsonNode> old = read();
+            requireTerm(old, term);
+            write(withPosition(old, position));
+            return term;
+        });
+    }
+
+    /** The file as it is (watermarks, term), with the cycle's position. */
+    private ObjectNode withPosition(Optional<JsonNode> old, CyclePosition position) {
+        ObjectNode root = old.filter(JsonNode::isObject).map(n -> ((ObjectNode) n).deepCopy())
+                .orElseGet(json::createObjectNode);
+        root.set(POSITION, position.toJson(json));
+        return root;
+    }
+
+    private void requireTerm(Optional<JsonNode> old, long term) {
+        Term current = old.map(CheckpointStore::term).orElse(new Term(0, "none"));
+        if (current.number() != term) {
+            throw new StaleTermException(location(), term, current);
+        }
+    }
+
+    @Override
     public long beginTerm() {
         adoptLegacy();
         return underLock(() -> {
@@ -141,10 +185,7 @@ public class CheckpointStore implements Checkpoints {
     public void save(Map<Side, Instant> watermarks, long term) {
         underLock(() -> {
             Optional<JsonNode> old = read();
-            Term current = old.map(CheckpointStore::term).orElse(new Term(0, "none"));
-            if (current.number() != term) {
-                throw new StaleTermException(location(), term, current);
-            }
+            requireTerm(old, term);
             ObjectNode root = commitOf(watermarks);
             old.ifPresent(o -> keepTerm(o, root));
             write(root);

@@ -30,8 +30,24 @@ public interface Checkpoints {
     /** The committed watermarks; empty when there are none yet. */
     Map<Side, Instant> load();
 
-    /** Commits {@code watermarks}: every change up to them has been written to the other store. */
+    /**
+     * Commits {@code watermarks}: every change up to them has been written to the other store. A
+     * cycle's position ({@link #savePosition}) is cleared: the cycle it belonged to has ended.
+     */
     void save(Map<Side, Instant> watermarks);
+
+    /** Where a long cycle that has not ended stands, committed as it went; empty when none. */
+    Optional<CyclePosition> position();
+
+    /** Commits where the running cycle stands; the watermarks stay as they are. */
+    void savePosition(CyclePosition position);
+
+    /**
+     * As {@link #savePosition(CyclePosition)}, only while {@code term} is the newest term.
+     *
+     * @throws StaleTermException when a newer term has begun: nothing is written
+     */
+    void savePosition(CyclePosition position, long term);
 
     /**
      * Begins a new term for this instance: the stored term's number plus one, stored atomically

@@ -170,6 +170,85 @@ class SyncEngineTest {
         }
     }
 
+    /**
+     * A first copy long enough to commit its position (a slow store: 2 ms a write) fails two
+     * thirds in (the store stops taking writes); meanwhile applications change records on both
+     * sides, before and after the position. The next cycle goes on from the committed position
+     * instead of reading the table again, and everything ends at its newest version on both
+     * stores: the records before the position that changed meanwhile are read by the cycle after.
+     */
+    @Test
+    void a_long_copy_that_failed_goes_on_from_its_committed_position_and_meets_the_changes_made_meanwhile()
+            throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            cassandra.put(id, now.minusSeconds(60).plusMillis(i), name("row " + i));
+        }
+        AtomicBoolean storeDown = new AtomicBoolean();
+        AtomicInteger landed = new AtomicInteger();
+        elasticsearch.beforeEachWrite(w -> {
+            if (storeDown.get() || landed.incrementAndGet() > 700) {
+                storeDown.set(true);
+                throw new IllegalStateException("Elasticsearch stopped answering");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        });
+        List<CycleSummary> cycles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Path checkpoint = stateDir.resolve("checkpoint-default.json");
+
+        try (RunningDaemon daemon = start()) {
+            daemon.cycle().observe(new org.cassandraessync.cycle.CycleObserver() {
+                @Override
+                public void ended(CycleSummary summary) {
+                    cycles.add(summary);
+                }
+            });
+            await("the copy failed two thirds in").atMost(LIMIT).until(() -> !cycles.isEmpty());
+            assertThat(cycles.get(0).failed()).isTrue();
+            var position = new com.fasterxml.jackson.databind.ObjectMapper().readTree(checkpoint.toFile())
+                    .path("cycle_position");
+            assertThat(position.path("cassandra").path("position").isTextual())
+                    .as("a position committed as the copy went: " + position).isTrue();
+            String committedAt = position.path("cassandra").path("position").asText();
+            int before = (int) ids.stream().filter(id -> cassandra.get(id).map(r -> key(r).compareTo(committedAt) <= 0)
+                    .orElse(false)).count();
+            assertThat(before).as("records before the committed position").isBetween(100, 700);
+
+            // meanwhile: a newer version before the position, one after it, and one written to Elasticsearch
+            UUID early = ids.get(0);
+            UUID late = ids.get(990);
+            UUID both = ids.get(995);
+            cassandra.put(early, now.plusMillis(1), name("early, changed meanwhile"));
+            cassandra.put(late, now.plusMillis(2), name("late, changed meanwhile"));
+            elasticsearch.put(both, now.plusMillis(3), name("written to elasticsearch meanwhile"));
+            int failed = cycles.size();
+            storeDown.set(false);
+            landed.set(Integer.MIN_VALUE);
+
+            await("every record copied, the newest versions on both stores").atMost(LIMIT)
+                    .until(() -> elasticsearch.size() == 1000 && "early, changed meanwhile".equals(nameOf(elasticsearch,
+                            early)) && "late, changed meanwhile".equals(nameOf(elasticsearch, late))
+                            && "written to elasticsearch meanwhile".equals(nameOf(cassandra, both)));
+            CycleSummary resumed = cycles.stream().skip(failed).filter(c -> !c.failed()).findFirst().orElseThrow();
+            assertThat(resumed.readCassandra()).as("the cycle that went on read what was left, not the table")
+                    .isLessThanOrEqualTo(1000 - before + 1).isGreaterThanOrEqualTo(1000 - before - 1);
+            settled(daemon);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(checkpoint.toFile())
+                    .path("cycle_position").isMissingNode()).as("the ended copy left no position").isTrue();
+            for (UUID id : ids) {
+                assertThat(elasticsearch.get(id).map(SyncRecord::lastModified))
+                        .isEqualTo(cassandra.get(id).map(SyncRecord::lastModified));
+            }
+        }
+    }
+
+    /** The in-memory store's order, as its positions give it ({@code <timestamp> <id>}). */
+    private static String key(SyncRecord r) {
+        return String.format(java.util.Locale.ROOT, "%020d %s", r.lastModified().toEpochMilli(), r.id());
+    }
+
     @Test
     void a_write_refused_because_the_target_changed_is_a_conflict_decided_again_by_the_next_cycle() {
         UUID id = UUID.randomUUID();

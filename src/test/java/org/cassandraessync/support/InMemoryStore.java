@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 
 import org.cassandraessync.record.KnownVersions;
 import org.cassandraessync.record.PendingWrite;
+import org.cassandraessync.record.Positioned;
 import org.cassandraessync.record.Side;
 import org.cassandraessync.record.SideStore;
 import org.cassandraessync.record.SyncRecord;
@@ -120,9 +121,19 @@ public final class InMemoryStore implements SideStore {
 
     @Override
     public Iterator<List<SyncRecord>> changes(SyncWindow window, KnownVersions known) {
+        return changes(window, known, null);
+    }
+
+    /**
+     * The window in the store's order (timestamp, then id), going on after {@code from}: the key
+     * ({@code <timestamp> <id>}) of the last record of a page handed out before.
+     */
+    @Override
+    public Iterator<List<SyncRecord>> changes(SyncWindow window, KnownVersions known, String from) {
         List<SyncRecord> changed = new ArrayList<>();
         for (SyncRecord r : inWindow(window)) {
-            if (!known.alreadySynced(side, r.id(), r.lastModified().toEpochMilli(), r.stamp())) {
+            if ((from == null || key(r).compareTo(from) > 0)
+                    && !known.alreadySynced(side, r.id(), r.lastModified().toEpochMilli(), r.stamp())) {
                 changed.add(r);
             }
         }
@@ -132,7 +143,39 @@ public final class InMemoryStore implements SideStore {
         }
         contentReads.addAndGet(changed.size());
         known.fetched(side, changed.size());
-        return pages.iterator();
+        return new Pages(pages.iterator());
+    }
+
+    /** Pages handed out one by one, each saying where it ends: its last record's key. */
+    private static final class Pages implements Iterator<List<SyncRecord>>, Positioned {
+        private final Iterator<List<SyncRecord>> pages;
+        private String position;
+
+        Pages(Iterator<List<SyncRecord>> pages) {
+            this.pages = pages;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pages.hasNext();
+        }
+
+        @Override
+        public List<SyncRecord> next() {
+            List<SyncRecord> page = pages.next();
+            position = key(page.get(page.size() - 1));
+            return page;
+        }
+
+        @Override
+        public String position() {
+            return position;
+        }
+    }
+
+    /** A record's place in this store's reading order (strings that sort as the order does). */
+    private static String key(SyncRecord r) {
+        return String.format(java.util.Locale.ROOT, "%020d %s", r.lastModified().toEpochMilli(), r.id());
     }
 
     private List<SyncRecord> inWindow(SyncWindow window) {
@@ -140,7 +183,7 @@ public final class InMemoryStore implements SideStore {
         return records.values().stream()
                 .filter(r -> window.isFull() || window.covers(r.lastModified())
                         && !r.lastModified().isAfter(window.until()))
-                .sorted(Comparator.comparing(SyncRecord::lastModified)).toList();
+                .sorted(Comparator.comparing(InMemoryStore::key)).toList();
     }
 
     @Override

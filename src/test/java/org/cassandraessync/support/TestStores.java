@@ -134,6 +134,16 @@ public final class TestStores implements AutoCloseable {
         }
     }
 
+    /** The documents in this test's index, every one indexed so far (it is refreshed first). */
+    public long count() {
+        refresh();
+        try {
+            return elasticsearch().count(c -> c.index(index)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public CqlSession cassandra() {
         return clients.cassandra();
     }
