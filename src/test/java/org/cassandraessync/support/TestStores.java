@@ -229,6 +229,19 @@ public final class TestStores implements AutoCloseable {
         }
     }
 
+    /** How many of {@code ids} have a document whose {@code field} is {@code value} (one real-time multi-get). */
+    @SuppressWarnings("rawtypes")
+    public long documentsWith(java.util.Collection<UUID> ids, String field, Object value) {
+        try {
+            var response = elasticsearch().mget(m -> m.index(index).ids(ids.stream().map(UUID::toString).toList()),
+                    Map.class);
+            return response.docs().stream().filter(d -> d.isResult() && d.result().found()
+                    && value.equals(d.result().source().get(field))).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The document's source (real-time get: no refresh needed), if it exists. */
     @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> document(UUID id) {
