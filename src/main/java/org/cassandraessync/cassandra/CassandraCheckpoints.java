@@ -108,7 +108,10 @@ public final class CassandraCheckpoints implements Checkpoints {
         if (!exists(s)) {
             return fallback == null ? Optional.empty() : fallback.position();
         }
-        ensureTable(s);
+        if (!hasColumn(s, "cycle_position")) {
+            // a table of an earlier version holds no position (left as it is: dry-run reads this too)
+            return Optional.empty();
+        }
         Row row = s.execute(SimpleStatement.newInstance("SELECT cassandra, elasticsearch, cycle_position FROM "
                 + keyspace + "." + table + " WHERE pair = ?", pair).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
                 .setTimeout(TIMEOUT)).one();

@@ -153,7 +153,7 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
     private static String describe(CyclePosition position) {
         List<String> sides = new ArrayList<>();
         for (Side side : Side.values()) {
-            sides.add(side.label() + " " + (position.done().contains(side) ? "read"
+            sides.add(side.label() + " " + (position.done().contains(side) ? "already read"
                     : position.position(side).map(p -> "from " + p).orElse("from the start")));
         }
         return String.join(", ", sides);
@@ -290,7 +290,8 @@ public class SyncCycle implements KnownVersions, WriteOutcomes {
         synchronized (positions) {
             sidesRead.add(side);
             positions.remove(side);
-            if (positionSaved) {
+            // a position is kept for this cycle: it says so too (the cycle that goes on skips the side)
+            if (positionSaved || resumed != null) {
                 savePosition(clock.millis());
             }
         }

@@ -33,6 +33,8 @@ public final class WritesInFlight {
             running.removeIf(f -> f.isDone() && !f.isCompletedExceptionally());
             failed = running.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
             running.add(writes);
+            // (a page's writes that landed already need no following: a repair never says where its pages end)
+            ofNextPage.removeIf(f -> f.isDone() && !f.isCompletedExceptionally());
             ofNextPage.add(writes);
         }
         if (failed) {

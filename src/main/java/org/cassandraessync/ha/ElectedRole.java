@@ -222,10 +222,12 @@ public final class ElectedRole implements PairRole {
         term = checkpoints.beginTerm();
         announced = current;
         Optional<Checkpoints.Commit> last = checkpoints.lastCommit();
-        LOG.info("pair '{}': instance {} leads it and goes on from {} (term {})", pair, ha.instanceId(),
-                last.map(c -> "the checkpoints " + c.instance() + " committed at " + c.at() + " in "
-                        + checkpoints.location()).orElse("no checkpoint (a full reconciliation) in "
-                        + checkpoints.location()), term);
+        Optional<CyclePosition> position = checkpoints.position();
+        String from = last.map(c -> "the checkpoints " + c.instance() + " committed at " + c.at())
+                .orElse(position.isPresent() ? "no checkpoint yet" : "no checkpoint (a full reconciliation)");
+        LOG.info("pair '{}': instance {} leads it and goes on from {}{} in {} (term {})", pair, ha.instanceId(), from,
+                position.map(p -> ", and from where the cycle that began at " + p.until() + " stood").orElse(""),
+                checkpoints.location(), term);
     }
 
     /**

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncWindow;
 import org.cassandraessync.state.Checkpoints;
+import org.cassandraessync.state.CyclePosition;
 import org.cassandraessync.state.StaleTermException;
 import org.cassandraessync.support.TestStores;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,43 @@ class CassandraCheckpointsIT {
             assertThat(upgraded.load()).as("the commit of the earlier version").containsEntry(Side.CASSANDRA, OLD);
             upgraded.save(Map.of(Side.CASSANDRA, NEW, Side.ELASTICSEARCH, NEW), term);
             assertThat(upgraded.load()).containsEntry(Side.CASSANDRA, NEW);
+        }
+    }
+
+    /**
+     * A long cycle's position, kept in the row beside the checkpoints: read back as it was
+     * committed, refused to a stale leader, cleared by the commit of the watermarks; a table of an
+     * earlier version gets its column at the first commit (and none is read from it before).
+     */
+    @Test
+    void a_cycles_position_is_kept_in_the_row_fenced_by_the_term_and_cleared_by_the_commit() {
+        try (TestStores stores = TestStores.fresh("position")) {
+            stores.createKeyspace();
+            stores.cassandra().execute("CREATE TABLE " + stores.keyspace() + "." + TABLE + " (pair text PRIMARY KEY,"
+                    + " cassandra text, elasticsearch text, instance text, committed timestamp, term bigint,"
+                    + " term_instance text)");
+            stores.cassandra().refreshSchema();
+            Checkpoints stale = checkpoints(stores, "instance-1");
+            Checkpoints leader = checkpoints(stores, "instance-2");
+            assertThat(leader.position()).as("a table without the column holds none").isEmpty();
+            long staleTerm = stale.beginTerm();
+            CyclePosition position = new CyclePosition(
+                    Map.of(Side.CASSANDRA, new SyncWindow(null, NEW), Side.ELASTICSEARCH,
+                            new SyncWindow(OLD, NEW, new SyncWindow.Range(OLD, OLD))),
+                    Map.of(Side.CASSANDRA, "token -42"), java.util.Set.of(), Map.of(Side.ELASTICSEARCH, NEW));
+            stale.savePosition(position, staleTerm);
+            assertThat(leader.position()).as("read back as committed").contains(position);
+
+            long leaderTerm = leader.beginTerm();
+            assertThatThrownBy(() -> stale.savePosition(position, staleTerm)).isInstanceOf(StaleTermException.class);
+            CyclePosition further = new CyclePosition(position.windows(), Map.of(Side.CASSANDRA, "token 42"),
+                    java.util.Set.of(Side.CASSANDRA), Map.of());
+            leader.savePosition(further, leaderTerm);
+            assertThat(stale.position()).contains(further);
+
+            leader.save(Map.of(Side.CASSANDRA, NEW, Side.ELASTICSEARCH, NEW), leaderTerm);
+            assertThat(leader.position()).as("the cycle ended").isEmpty();
+            assertThat(leader.load()).containsEntry(Side.CASSANDRA, NEW);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.cassandraessync.record.Json;
 import org.cassandraessync.record.Side;
+import org.cassandraessync.record.SyncWindow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,28 @@ class CheckpointStoreTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("checkpoint-products.json");
         }
+    }
+
+    @Test
+    void a_cycles_position_is_kept_beside_the_watermarks_refused_to_an_older_term_and_cleared_by_their_commit() {
+        CheckpointStore store = new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-1");
+        store.save(Map.of(Side.CASSANDRA, C, Side.ELASTICSEARCH, E));
+        long term = store.beginTerm();
+        CyclePosition position = new CyclePosition(
+                Map.of(Side.CASSANDRA, new SyncWindow(C, E, new SyncWindow.Range(C, C)),
+                        Side.ELASTICSEARCH, new SyncWindow(null, E)),
+                Map.of(Side.ELASTICSEARCH, "2026-12-01T11:00:00.000Z"), java.util.Set.of(Side.CASSANDRA),
+                Map.of(Side.CASSANDRA, C));
+        store.savePosition(position, term);
+
+        CheckpointStore another = new CheckpointStore(dir, "products", null, Json.newMapper(), "instance-2");
+        assertThat(another.position()).contains(position);
+        assertThat(another.load()).as("the watermarks stay").containsEntry(Side.CASSANDRA, C);
+        long newer = another.beginTerm();
+        assertThatThrownBy(() -> store.savePosition(position, term)).isInstanceOf(StaleTermException.class);
+
+        another.save(Map.of(Side.CASSANDRA, E, Side.ELASTICSEARCH, E), newer);
+        assertThat(store.position()).as("the cycle ended").isEmpty();
     }
 
     @Test
