@@ -117,7 +117,7 @@ public class CassandraChanges {
                         rows = null;
                     }
                 }
-                endsAt(TokenPosition.sliced(range, rows == null ? new long[0] : rows.positions()));
+                endsAt(TokenPosition.sliced(range, rows.positions()));
                 List<UUID> changed = new ArrayList<>(batch.size());
                 List<SyncRecord> page = new ArrayList<>(batch.size());
                 for (Row row : batch) {

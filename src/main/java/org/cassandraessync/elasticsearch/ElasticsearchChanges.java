@@ -268,14 +268,14 @@ public class ElasticsearchChanges {
 
             /** A hit stamped (its first sort value) after the window: the next cycle reads it. */
             private boolean nextCycles(Hit<Map> hit) {
-                return !hit.sort().isEmpty() && hit.sort().get(0).isLong()
-                        && window.belongsToNextCycle(hit.sort().get(0).longValue(), maxClockSkew);
+                Long stamped = timestampOf(hit);
+                return stamped != null && window.belongsToNextCycle(stamped, maxClockSkew);
             }
 
             /** A hit whose id, timestamp (its first sort value) and sequence number are a version already in sync. */
             private boolean alreadySynced(Hit<Map> hit) {
-                if (hit.seqNo() == null || hit.primaryTerm() == null || hit.sort().isEmpty()
-                        || !hit.sort().get(0).isLong()) {
+                Long stamped = timestampOf(hit);
+                if (hit.seqNo() == null || hit.primaryTerm() == null || stamped == null) {
                     return false;
                 }
                 UUID id;
@@ -284,7 +284,7 @@ public class ElasticsearchChanges {
                 } catch (IllegalArgumentException e) {
                     return false; // read in full, then reported by the mapper
                 }
-                return known.alreadySynced(Side.ELASTICSEARCH, id, hit.sort().get(0).longValue(),
+                return known.alreadySynced(Side.ELASTICSEARCH, id, stamped,
                         SyncRecord.Stamp.elasticsearch(hit.seqNo(), hit.primaryTerm()));
             }
 
